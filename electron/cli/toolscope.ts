@@ -1,0 +1,45 @@
+/** The `toolscope` command line. */
+import { Command, CommanderError, Option } from 'commander';
+import { appVersion } from '../app-paths.js';
+import { serveCommand, type ServeFlags } from './serve-command.js';
+import { UsageError } from './usage-error.js';
+
+const program = new Command()
+  .name('toolscope')
+  .description('Proxy and inspector for the function calls of voice AI bots')
+  .version(appVersion)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+program
+  .command('serve')
+  .description('run the proxy and the browser UI without the desktop app')
+  .option('--route <LISTEN=UPSTREAM>', 'forward a local port to an upstream, e.g. 7801=http://127.0.0.1:8000 (repeatable)', collect, [])
+  .option('--config <FILE>', 'read routes from a toolscope.config.json')
+  .option('--session <FILE>', 'write the session to this file (default: ~/.toolscope/sessions/…)')
+  .option('--ui-port <N>', 'port of the browser UI (0 picks a free one)', '7800')
+  .option('--host <ADDR>', 'address the browser UI listens on', '127.0.0.1')
+  .option('--timeout <MS>', 'how long to wait for an upstream response head before answering 504')
+  .addOption(new Option('--no-open', 'do not open a browser'))
+  .action(async (flags: ServeFlags) => {
+    await serveCommand(flags);
+  });
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version print themselves and exit 0; everything else is a usage error.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`toolscope: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`toolscope: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}
