@@ -114,12 +114,12 @@ export const httpErrorEvent = z.object({
   message: z.string(),
   statusSent: z.number().int().nullable(),
 });
-/** One side went away before the exchange completed. */
+/** The exchange ended before completing: a side went away, or the proxy itself closed the route. */
 export const httpAbortedEvent = z.object({
   ...base,
   kind: z.literal('http.aborted'),
   exchangeId: z.string(),
-  by: z.enum(['client', 'upstream']),
+  by: z.enum(['client', 'upstream', 'proxy']),
   phase: z.enum(['request', 'response']),
   message: z.string(),
 });

@@ -24,6 +24,9 @@ interface ExchangeState {
   responded: boolean;
   /** Set once the exchange has its final event (body, error or abort), so later signals are ignored. */
   settled: boolean;
+  res: ServerResponse;
+  /** Ends the SSE capture of the response, when there is one. */
+  endSse: ((complete: boolean) => void) | null;
 }
 
 const TIMEOUT_CODE = 'TOOLSCOPE_UPSTREAM_TIMEOUT';
@@ -34,6 +37,8 @@ export class HttpForwarder {
   // turn can hear, and http-proxy would otherwise also send `connection: close` upstream.
   private readonly agent: http.Agent;
   private readonly exchanges = new WeakMap<IncomingMessage, ExchangeState>();
+  /** Exchanges without their final event yet: closing the route must record how each ended. */
+  private readonly open = new Set<ExchangeState>();
 
   constructor(private readonly route: RouteContext) {
     this.agent = route.upstream.protocol === 'https:' || route.upstream.protocol === 'wss:'
@@ -74,8 +79,11 @@ export class HttpForwarder {
       timedOut: false,
       responded: false,
       settled: false,
+      res,
+      endSse: null,
     };
     this.exchanges.set(req, state);
+    this.open.add(state);
     const url = req.url ?? '/';
     log.append({
       kind: 'http.request',
@@ -115,13 +123,43 @@ export class HttpForwarder {
     });
   }
 
+  /** Ends every open exchange, recording that the proxy (not a peer) cut it, before the sockets go. */
   close(): void {
+    for (const state of [...this.open]) {
+      this.clearTimer(state);
+      state.endSse?.(false);
+      if (!this.settle(state)) continue;
+      this.route.log.append({
+        kind: 'http.aborted',
+        exchangeId: state.id,
+        by: 'proxy',
+        phase: state.responded ? 'response' : 'request',
+        message: 'the route was closed while the exchange was in progress',
+      });
+      state.proxyReq?.destroy();
+      state.res.destroy();
+    }
     this.proxy.close();
     this.agent.destroy();
   }
 
+  /** Marks the exchange ended; false when it already was (its final event is already in the log). */
+  private settle(state: ExchangeState): boolean {
+    if (state.settled) return false;
+    state.settled = true;
+    this.open.delete(state);
+    return true;
+  }
+
   private onResponse(state: ExchangeState, proxyRes: IncomingMessage, res: ServerResponse): void {
     const { log } = this.route;
+    if (state.settled) {
+      // The exchange already ended (the client got its 504) before the upstream answered. This happens when
+      // http-proxy gave us no upstream request to cancel (it emits no 'proxyReq' for a request with an Expect
+      // header): the late answer is not this exchange's response, and nobody reads it, so drop the connection.
+      proxyRes.destroy();
+      return;
+    }
     state.responded = true;
     this.clearTimer(state);
     const headers = headerPairs(proxyRes.rawHeaders);
@@ -134,20 +172,27 @@ export class HttpForwarder {
     });
     const body = new BodyCapture(this.route.bodyCap);
     const sse = isEventStream(headers) ? new SseCapture(log, state.id, decoderFor(headers)) : null;
+    // The SSE capture ends once, however the stream stops: also when the client went away first (the
+    // exchange is then already settled), so the user still sees the stream's end and any partial event.
+    let sseEnded = false;
+    const endSse = (complete: boolean) => {
+      if (sseEnded) return;
+      sseEnded = true;
+      sse?.end(complete);
+    };
+    state.endSse = endSse;
     proxyRes.on('data', (chunk: Buffer) => {
       body.push(chunk);
       sse?.push(chunk);
     });
     proxyRes.on('end', () => {
-      if (state.settled) return;
-      state.settled = true;
-      sse?.end(true);
+      endSse(true);
+      if (!this.settle(state)) return;
       log.append({ kind: 'http.response.body', exchangeId: state.id, body: body.finish(headers) });
     });
     const upstreamBroke = (error?: Error) => {
-      if (state.settled) return;
-      state.settled = true;
-      sse?.end(false);
+      endSse(false);
+      if (!this.settle(state)) return;
       log.append({
         kind: 'http.aborted',
         exchangeId: state.id,
@@ -172,7 +217,7 @@ export class HttpForwarder {
       this.clientGone(state, state.responded ? 'response' : 'request');
       return;
     }
-    state.settled = true;
+    this.settle(state);
     const failure: UpstreamFailure = state.timedOut
       ? { cause: 'timeout', code: 'ETIMEDOUT', message: error.message, status: 504 }
       : classifyUpstreamError(error);
@@ -214,8 +259,7 @@ export class HttpForwarder {
 
   private clientGone(state: ExchangeState, phase: 'request' | 'response'): void {
     this.clearTimer(state);
-    if (state.settled) return;
-    state.settled = true;
+    if (!this.settle(state)) return;
     state.proxyReq?.destroy();
     this.route.log.append({
       kind: 'http.aborted',

@@ -38,6 +38,8 @@ const NO_STATUS = 1005;
 export class WsRelay {
   private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 0 });
   private readonly sockets = new Set<WebSocket>();
+  /** Relayed connections whose close is not recorded yet, so closing the route can record it. */
+  private readonly live = new Map<string, { client: WebSocket; upstream: WebSocket; closed: boolean }>();
 
   constructor(private readonly route: RouteContext) {}
 
@@ -151,8 +153,15 @@ export class WsRelay {
     });
   }
 
-  /** Closes every relayed socket (the route is going down). */
+  /** Closes every relayed socket (the route is going down), recording that the proxy closed them. */
   close(): void {
+    for (const [connectionId, connection] of this.live) {
+      connection.closed = true;
+      this.route.log.append({ kind: 'ws.close', connectionId, code: 1001, reason: 'the route was closed', by: 'proxy' });
+      connection.client.close(1001, 'route closed');
+      connection.upstream.close(1001, 'route closed');
+    }
+    this.live.clear();
     for (const socket of this.sockets) socket.terminate();
     this.sockets.clear();
     this.server.close();
@@ -160,15 +169,17 @@ export class WsRelay {
 
   private pipe(connectionId: string, client: WebSocket, upstream: WebSocket): void {
     const { log } = this.route;
-    let closedBy: 'client' | 'upstream' | null = null;
+    const connection = { client, upstream, closed: false };
+    this.live.set(connectionId, connection);
 
     client.on('message', (data, isBinary) => this.forward(connectionId, 'client-to-upstream', upstream, data, isBinary));
     upstream.on('message', (data, isBinary) => this.forward(connectionId, 'upstream-to-client', client, data, isBinary));
 
     const onClose = (side: 'client' | 'upstream', other: WebSocket) => (code: number, reason: Buffer) => {
       this.sockets.delete(side === 'client' ? client : upstream);
-      if (closedBy === null) {
-        closedBy = side;
+      if (!connection.closed) {
+        connection.closed = true;
+        this.live.delete(connectionId);
         log.append({ kind: 'ws.close', connectionId, code, reason: reason.toString('utf8'), by: side });
       }
       passClose(other, code, reason);
