@@ -88,7 +88,9 @@ export const bridgeRequestSchema = z.object({
 });
 export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 
-export const bridgeServerMessageSchema = z.discriminatedUnion('type', [
+// A plain union: two members share `type: "result"`, which z.discriminatedUnion refuses (it throws
+// "Duplicate discriminator value" on the first parse).
+export const bridgeServerMessageSchema = z.union([
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: z.string() }),
   z.object({ type: z.literal('batch'), reset: z.boolean(), events: z.array(z.unknown()) }),

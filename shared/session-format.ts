@@ -39,7 +39,8 @@ export class SessionFormatError extends Error {}
 export function parseSessionHeader(line: string): SessionHeader {
   let json: unknown;
   try {
-    json = JSON.parse(line);
+    // An editor may have saved the file with a byte order mark; it is not part of the header.
+    json = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   } catch {
     throw new SessionFormatError('not a Toolscope session file: the first line is not JSON');
   }

@@ -57,7 +57,9 @@ export async function startUiServer(core: ToolscopeCore, options: UiServerOption
   sockets.on('connection', (socket) => hostBridgeSocket(core, socket));
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = requestUrl(req);
+    // An unparsable target (`GET //`) must be refused, not thrown: a throw here ends the whole process.
+    if (!url) return send(res, 400, 'text/plain', 'bad request target');
     const verdict = firstFailure(checkHost(guard, req.headers.host));
     if (verdict) return refuse(res, verdict);
     if (url.pathname.startsWith('/api/')) {
@@ -80,9 +82,9 @@ export async function startUiServer(core: ToolscopeCore, options: UiServerOption
   });
 
   server.on('upgrade', (req, socket: Duplex, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = requestUrl(req);
     const verdict =
-      url.pathname !== '/api/bridge'
+      url === null || url.pathname !== '/api/bridge'
         ? ({ ok: false, status: 403, reason: 'not an API endpoint' } as const)
         : firstFailure(checkHost(guard, req.headers.host), checkOrigin(guard, req.headers.origin, req.headers.host), checkToken(guard, tokenOf(req, url)));
     if (verdict && !verdict.ok) {
@@ -115,6 +117,14 @@ export async function startUiServer(core: ToolscopeCore, options: UiServerOption
   };
 }
 
+function requestUrl(req: http.IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://placeholder');
+  } catch {
+    return null;
+  }
+}
+
 function tokenOf(req: http.IncomingMessage, url: URL): string | null {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
@@ -142,6 +152,8 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
   } catch {
     return send(res, 400, 'text/plain', 'bad path');
   }
+  // fs throws synchronously on a NUL in a path (`GET /%00`), which would end the process.
+  if (decoded.includes('\0')) return send(res, 400, 'text/plain', 'bad path');
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const file = path.resolve(root, relative);
   if (!file.startsWith(path.resolve(root) + path.sep)) return send(res, 404, 'text/plain', 'not found');

@@ -39,6 +39,10 @@ export async function readSessionFile(filePath: string): Promise<LoadedSession> 
       if (parsed.ok) events.push(parsed.event);
       else warnings.push({ line: lineNumber, message: parsed.message });
     }
+  } catch (error) {
+    if (error instanceof SessionFormatError) throw error;
+    // A read error after opening (EISDIR for a folder, EIO): still a sentence, never a raw stack.
+    throw new SessionFormatError(`cannot read ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   } finally {
     lines.close();
     stream.destroy();
