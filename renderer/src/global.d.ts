@@ -1,0 +1,14 @@
+/**
+ * What the Electron preload (electron/preload.ts) puts on `window` through contextBridge. Its values cross a
+ * process boundary, so they are typed `unknown` here and parsed by ipc-bridge-client.ts like any wire data.
+ */
+export interface ToolscopePreloadApi {
+  call(method: string, params: unknown): Promise<unknown>;
+  subscribe(onBatch: (batch: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    toolscope?: ToolscopePreloadApi;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Connects the bridge's pushed batches to the traffic store. Batches can arrive hundreds of times a second
+ * (the core flushes on every turn of its event loop); they are coalesced and folded at most once per frame,
+ * because each fold copies the row list and each store change wakes the subscribed components.
+ */
+import type { EventBatch, ToolscopeBridge } from '../../../shared/bridge.js';
+import type { LogEvent } from '../../../shared/events.js';
+import { useTrafficStore } from './traffic-store.js';
+
+/** Background tabs get no animation frames; this bounds how long events wait there. */
+const MAX_WAIT_MS = 250;
+
+export function startLiveFeed(bridge: ToolscopeBridge): () => void {
+  let pendingReset = false;
+  let pending: LogEvent[] = [];
+  let frame: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = () => {
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+    frame = null;
+    timer = null;
+    const reset = pendingReset;
+    const events = pending;
+    pendingReset = false;
+    pending = [];
+    if (reset || events.length > 0) useTrafficStore.getState().apply(reset, events);
+  };
+
+  const onBatch = (batch: EventBatch) => {
+    if (batch.reset) {
+      pendingReset = true;
+      pending = batch.events.slice();
+    } else {
+      for (const event of batch.events) pending.push(event);
+    }
+    if (frame === null) frame = requestAnimationFrame(flush);
+    if (timer === null) timer = setTimeout(flush, MAX_WAIT_MS);
+  };
+
+  const unsubscribe = bridge.subscribe(onBatch);
+  return () => {
+    unsubscribe();
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+  };
+}

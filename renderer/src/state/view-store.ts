@@ -1,0 +1,34 @@
+/**
+ * What the traffic list shows: the live traffic, or a session file opened read-only. A loaded session is
+ * folded once with the same reducer as the live store, so it looks exactly as it did when recorded.
+ */
+import { create } from 'zustand';
+import type { LoadedSessionResult } from '../../../shared/bridge.js';
+import { emptyTrafficState, foldEvents, type TrafficState } from '../../../shared/store/traffic-state.js';
+
+export interface SessionView {
+  path: string;
+  header: LoadedSessionResult['header'];
+  warnings: LoadedSessionResult['warnings'];
+  traffic: TrafficState;
+}
+
+export interface ViewStore {
+  session: SessionView | null;
+  showSession(loaded: LoadedSessionResult): void;
+  showLive(): void;
+}
+
+export const useViewStore = create<ViewStore>((set) => ({
+  session: null,
+  showSession: (loaded) =>
+    set({
+      session: {
+        path: loaded.path,
+        header: loaded.header,
+        warnings: loaded.warnings,
+        traffic: foldEvents(emptyTrafficState(), loaded.events),
+      },
+    }),
+  showLive: () => set({ session: null }),
+}));

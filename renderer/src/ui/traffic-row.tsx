@@ -1,0 +1,232 @@
+/**
+ * One row of the traffic list. Each kind subscribes to its own entity only (an exchange, a frame…), and the
+ * row is memoized on its props, so a new event re-renders the rows it changed and no others.
+ */
+import { memo, type ReactNode } from 'react';
+import type { TrafficRow } from '../../../shared/store/traffic-state.js';
+import { useIsSelected, useSelectionStore } from '../state/selection-store.js';
+import { useTraffic } from '../state/use-traffic.js';
+import { connectionUrl } from './connection-detail.js';
+import { directionArrow, directionWords } from './direction.js';
+import { exchangeStatusText, exchangeStatusTone } from './exchange-status.js';
+import { formatBytes, formatDuration, formatRelativeMs, listenAddress, looksLikeAudio, messageType, preview } from './format.js';
+
+export const ROW_HEIGHT = 22;
+
+export function rowDomId(key: string): string {
+  return `row-${key}`;
+}
+
+interface RowProps {
+  row: TrafficRow;
+  rowKey: string;
+  top: number;
+  /** Time of the view's first event; passed down because it changes only on a reset. */
+  firstT: number | null;
+}
+
+export const TrafficRowView = memo(function TrafficRowView(props: RowProps) {
+  const { row } = props;
+  switch (row.kind) {
+    case 'exchange':
+      return <ExchangeRow {...props} row={row} />;
+    case 'sse':
+      return <SseRow {...props} row={row} />;
+    case 'connection':
+      return <ConnectionRow {...props} row={row} />;
+    case 'frame':
+      return <FrameRow {...props} row={row} />;
+    case 'route':
+      return <RouteRow {...props} row={row} />;
+    case 'error':
+      return <ErrorRow {...props} row={row} />;
+  }
+});
+
+interface ShellProps extends RowProps {
+  label: string;
+  t: number | null;
+  kind: string;
+  className?: string;
+  dir?: ReactNode;
+  name: ReactNode;
+  status?: ReactNode;
+  size?: string;
+  duration?: string;
+}
+
+// Rows mount and unmount on every scroll step, so each keeps its store subscriptions to the minimum.
+function RowShell(props: ShellProps) {
+  const selected = useIsSelected(props.rowKey);
+  return (
+    <div
+      id={rowDomId(props.rowKey)}
+      role="option"
+      aria-selected={selected}
+      aria-label={props.label}
+      className={`traffic-row kind-${props.row.kind}${selected ? ' selected' : ''}${props.className ? ` ${props.className}` : ''}`}
+      style={{ transform: `translateY(${props.top}px)` }}
+      onClick={() => useSelectionStore.getState().select(props.row)}
+    >
+      <span className="cell-time num">{props.t !== null ? formatRelativeMs(props.t, props.firstT) : ''}</span>
+      <span className={`cell-kind kind-label-${props.row.kind}`}>{props.kind}</span>
+      <span className="cell-dir">{props.dir}</span>
+      <span className="cell-name">{props.name}</span>
+      <span className="cell-status">{props.status}</span>
+      <span className="cell-size num">{props.size}</span>
+      <span className="cell-duration num">{props.duration}</span>
+    </div>
+  );
+}
+
+function ExchangeRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'exchange' }> }) {
+  const { row } = props;
+  const exchange = useTraffic((s) => s.exchanges.get(row.id));
+  if (!exchange) return <RowShell {...props} label="Exchange (missing)" t={null} kind="HTTP" name="?" />;
+  const { method, url } = exchange.request;
+  const status = exchangeStatusText(exchange);
+  const sse = exchange.sse.length;
+  return (
+    <RowShell
+      {...props}
+      label={`${method} ${url} ${status}`}
+      t={exchange.startT}
+      kind="HTTP"
+      name={
+        <>
+          <span className="method">{method}</span> <span className="path">{url}</span>
+          {sse > 0 && <span className="tag">SSE ×{sse}</span>}
+        </>
+      }
+      status={<span className={`status tone-${exchangeStatusTone(exchange)}`}>{status}</span>}
+      size={exchange.responseBody ? formatBytes(exchange.responseBody.size) : ''}
+      duration={exchange.endT !== null ? formatDuration(exchange.endT - exchange.startT) : exchange.state === 'streaming' ? '…' : ''}
+    />
+  );
+}
+
+function SseRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'sse' }> }) {
+  const { row } = props;
+  const event = useTraffic((s) => s.exchanges.get(row.exchangeId)?.sse[row.index]);
+  if (!event) return <RowShell {...props} label="SSE event (missing)" t={null} kind="SSE" name="?" />;
+  const type = event.type ?? (event.comments?.length ? 'comment' : '(none)');
+  const data = preview(event.data ?? event.raw, 200);
+  return (
+    <RowShell
+      {...props}
+      label={`SSE ${type} ${preview(data, 80)}`}
+      t={event.t}
+      kind="SSE"
+      className={event.dispatched ? 'child' : 'child dim'}
+      name={
+        <>
+          <span className="event-type">{type}</span> <span className="preview">{data}</span>
+        </>
+      }
+      status={event.dispatched ? '' : <span className="status tone-warn">not dispatched</span>}
+      size={formatBytes(event.byteLength)}
+    />
+  );
+}
+
+function ConnectionRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'connection' }> }) {
+  const { row } = props;
+  const connection = useTraffic((s) => s.connections.get(row.id));
+  if (!connection) return <RowShell {...props} label="WebSocket (missing)" t={null} kind="WS" name="?" />;
+  const url = connectionUrl(connection);
+  const { close, failed } = connection;
+  const status = failed ? `failed${failed.status !== null ? ` ${failed.status}` : ''}` : close ? `closed ${close.code}` : 'open';
+  const tone = failed ? 'bad' : close ? (close.code === 1000 || close.code === 1005 ? 'ok' : 'warn') : 'pending';
+  return (
+    <RowShell
+      {...props}
+      label={`WebSocket ${url} ${status}`}
+      t={connection.startT}
+      kind="WS"
+      name={
+        <>
+          <span className="path">{url}</span>
+          {connection.frames.length > 0 && <span className="tag">{connection.frames.length.toLocaleString()} frames</span>}
+        </>
+      }
+      status={<span className={`status tone-${tone}`}>{status}</span>}
+      size={formatBytes(connection.bytes.toUpstream + connection.bytes.toClient)}
+      duration={close ? formatDuration(close.t - connection.startT) : failed ? '' : '…'}
+    />
+  );
+}
+
+function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }> }) {
+  const { row } = props;
+  const frame = useTraffic((s) => s.connections.get(row.connectionId)?.frames[row.index]);
+  if (!frame) return <RowShell {...props} label="Frame (missing)" t={null} kind="frame" name="?" />;
+  const text = frame.encoding === 'utf8';
+  const type = text ? messageType(frame.data) : null;
+  const data = text ? preview(frame.data, 200) : `binary ${preview(frame.data, 60)}`;
+  return (
+    <RowShell
+      {...props}
+      label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}`}
+      t={frame.t}
+      kind="frame"
+      className={looksLikeAudio(type) ? 'child dim' : 'child'}
+      dir={
+        <span className={`dir dir-${frame.direction}`} title={directionWords(frame.direction)}>
+          {directionArrow(frame.direction)}
+        </span>
+      }
+      name={
+        <>
+          {type && <span className="event-type">{type}</span>} <span className="preview">{data}</span>
+        </>
+      }
+      status={frame.opcode}
+      size={formatBytes(frame.size)}
+    />
+  );
+}
+
+function RouteRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'route' }> }) {
+  const { row } = props;
+  const e = row.event;
+  // route.down carries only the id; the route's addresses come from the route it stopped.
+  const route = useTraffic((s) => (e.kind === 'route.down' ? s.routes.get(e.routeId) : undefined));
+  const state = e.kind === 'route.up' ? 'up' : e.kind === 'route.down' ? 'down' : 'error';
+  const text =
+    e.kind === 'route.down'
+      ? route
+        ? `${listenAddress(route.listen)} → ${route.upstream} stopped`
+        : `route ${e.routeId} stopped`
+      : `${listenAddress(e.listen)} → ${e.upstream}${e.kind === 'route.error' ? `: ${e.message}` : ''}`;
+  return (
+    <RowShell
+      {...props}
+      label={`Route ${state} ${text}`}
+      t={e.t}
+      kind="route"
+      className="meta-row"
+      name={<span className="path">{text}</span>}
+      status={<span className={`status tone-${state === 'up' ? 'ok' : state === 'down' ? 'pending' : 'bad'}`}>{state}</span>}
+    />
+  );
+}
+
+function ErrorRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'error' }> }) {
+  const { row } = props;
+  const e = row.event;
+  return (
+    <RowShell
+      {...props}
+      label={`Error ${e.context}: ${preview(e.message, 120)}`}
+      t={e.t}
+      kind="error"
+      className="error-row"
+      name={
+        <>
+          <span className="event-type">{e.context}</span> <span className="preview">{preview(e.message, 200)}</span>
+        </>
+      }
+      status={<span className="status tone-bad">error</span>}
+    />
+  );
+}
