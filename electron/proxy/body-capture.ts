@@ -4,6 +4,7 @@
  */
 import zlib from 'node:zlib';
 import type { CapturedBody, HeaderList } from '../../shared/events.js';
+import { headerValue } from '../../shared/http-headers.js';
 
 export const DEFAULT_BODY_CAP = 1024 * 1024;
 
@@ -101,11 +102,6 @@ function looksTextual(contentType: string): boolean {
   return /^text\/|json|xml|javascript|x-www-form-urlencoded|event-stream/i.test(contentType);
 }
 
-export function headerValue(headers: HeaderList, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of headers) if (key.toLowerCase() === lower) return value;
-  return undefined;
-}
 
 /** Node gives raw headers as a flat [name, value, name, value, …] list; the log keeps them as pairs. */
 export function headerPairs(raw: readonly string[]): HeaderList {

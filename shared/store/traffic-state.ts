@@ -28,9 +28,11 @@ export interface ExchangeView {
   startT: number;
   request: EventOf<'http.request'>;
   requestBody: CapturedBody | null;
+  requestBodySeq: number | null;
   response: EventOf<'http.response'> | null;
   responseT: number | null;
   responseBody: CapturedBody | null;
+  responseBodySeq: number | null;
   sse: EventOf<'sse.event'>[];
   sseEnd: EventOf<'sse.end'> | null;
   error: EventOf<'http.error'> | null;
@@ -225,9 +227,11 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         startT: e.t,
         request: e,
         requestBody: null,
+        requestBodySeq: null,
         response: null,
         responseT: null,
         responseBody: null,
+        responseBodySeq: null,
         sse: [],
         sseEnd: null,
         error: null,
@@ -242,7 +246,10 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
     }
     case 'http.request.body': {
       const ex = editExchange(e.exchangeId);
-      if (ex) ex.requestBody = e.body;
+      if (ex) {
+        ex.requestBody = e.body;
+        ex.requestBodySeq = e.seq;
+      }
       return;
     }
     case 'http.response': {
@@ -257,6 +264,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
       const ex = editExchange(e.exchangeId);
       if (!ex) return;
       ex.responseBody = e.body;
+      ex.responseBodySeq = e.seq;
       ex.endT = e.t;
       if (ex.state === 'pending' || ex.state === 'streaming') ex.state = 'complete';
       return;
