@@ -1,0 +1,51 @@
+/**
+ * Test helpers: cut an SSE body into the linter's input exactly as the proxy does (SseStreamReader: push the
+ * text, then end()), and find the protocol fixtures beside the repo.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SseEventInput } from '../../../shared/analysis/model.js';
+import type { SseLintInput } from '../../../shared/analysis/sse/sse-linter.js';
+import { SseStreamReader } from '../../../shared/sse/sse-stream-reader.js';
+
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/protocols');
+export const haveFixtures = fs.existsSync(fixtureDir);
+/** A skipped suite says why in its title. */
+export const whenFixtures = (title: string) => (haveFixtures ? title : `${title} — skipped: ${fixtureDir} not found (clone shared/ beside the repo)`);
+
+export function fixtureText(name: string): string {
+  return fs.readFileSync(path.join(fixtureDir, name), 'utf8');
+}
+
+export function fixtureBytes(name: string): Buffer {
+  return fs.readFileSync(path.join(fixtureDir, name));
+}
+
+/** The body as the proxy records it: one sse.event per block (seq = index + 1), then sse.end. */
+export function streamInput(chunks: string | readonly string[], options: { contentType?: string; complete?: boolean } = {}): SseLintInput {
+  const reader = new SseStreamReader();
+  const blocks = [];
+  // One push per block: a 10 MiB body can hold a million blocks, too many to spread as arguments.
+  for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) for (const block of reader.push(chunk)) blocks.push(block);
+  const end = reader.end();
+  for (const block of end.blocks) blocks.push(block);
+  const events: SseEventInput[] = blocks.map((block, i) => ({
+    seq: i + 1,
+    t: i,
+    index: block.index,
+    raw: block.raw,
+    byteOffset: block.byteOffset,
+    byteLength: block.byteLength,
+    dispatched: block.dispatched,
+    ...(block.type !== undefined ? { type: block.type } : {}),
+    ...(block.data !== undefined ? { data: block.data } : {}),
+    ...(block.parseErrors ? { parseErrors: block.parseErrors } : {}),
+  }));
+  return {
+    contentType: 'contentType' in options ? options.contentType : 'text/event-stream',
+    events,
+    end: { seq: events.length + 1, complete: options.complete ?? true, leftover: end.leftover, leftoverOffset: end.leftoverOffset },
+  };
+}
