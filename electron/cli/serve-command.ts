@@ -5,13 +5,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { RouteSpec } from '../../shared/bridge.js';
 import { parseRouteFlag } from '../../shared/route-flag.js';
 import { appVersion, defaultSessionFile, rendererDir } from '../app-paths.js';
 import { ToolscopeCore } from '../core/toolscope-core.js';
 import { startUiServer } from '../server/ui-server.js';
 import { UsageError } from './usage-error.js';
+import { readConfigFile } from './config-file.js';
+import type { ToolscopeConfig } from '../../shared/config/toolscope-config.js';
 
 export interface ServeFlags {
   route: string[];
@@ -23,25 +24,14 @@ export interface ServeFlags {
   timeout?: string;
 }
 
-/** The part of toolscope.config.json that `serve` reads today; other keys are left for later features. */
-const configRoutesSchema = z.object({
-  routes: z
-    .array(
-      z.union([
-        z.string(),
-        z.object({ listen: z.union([z.number(), z.string()]), upstream: z.string(), timeoutMs: z.number().int().positive().optional() }),
-      ]),
-    )
-    .optional(),
-});
-
 export async function serveCommand(flags: ServeFlags): Promise<void> {
-  const specs = collectRoutes(flags);
+  const config = flags.config ? readConfigFile(flags.config) : null;
+  const specs = collectRoutes(flags, config);
   const uiPort = parsePort(flags.uiPort, '--ui-port');
   const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveInt(flags.timeout, '--timeout');
   const sessionFile = path.resolve(flags.session ?? defaultSessionFile());
 
-  const core = new ToolscopeCore({ appVersion, sessionFile, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
+  const core = new ToolscopeCore({ appVersion, sessionFile, config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Toolscope ${appVersion}`);
   try {
@@ -76,9 +66,9 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   }
 }
 
-function collectRoutes(flags: ServeFlags): RouteSpec[] {
+function collectRoutes(flags: ServeFlags, config: ToolscopeConfig | null): RouteSpec[] {
   const specs: RouteSpec[] = [];
-  if (flags.config) specs.push(...routesFromConfig(flags.config));
+  if (config && flags.config) specs.push(...routesFromConfig(flags.config, config));
   for (const flag of flags.route) {
     const parsed = parseRouteFlag(flag);
     if (!parsed.ok) throw new UsageError(parsed.error);
@@ -87,19 +77,8 @@ function collectRoutes(flags: ServeFlags): RouteSpec[] {
   return specs;
 }
 
-function routesFromConfig(file: string): RouteSpec[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  const parsed = configRoutesSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`config ${file}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
-  }
-  return (parsed.data.routes ?? []).map((entry) => {
+function routesFromConfig(file: string, config: ToolscopeConfig): RouteSpec[] {
+  return (config.routes ?? []).map((entry) => {
     const flag = typeof entry === 'string' ? entry : `${entry.listen}=${entry.upstream}`;
     const result = parseRouteFlag(flag);
     if (!result.ok) throw new UsageError(`config ${file}: ${result.error.replace(/^--route /, 'route ')}`);

@@ -1,6 +1,7 @@
 /** The `toolscope` command line. */
 import { Command, CommanderError, Option } from 'commander';
 import { appVersion } from '../app-paths.js';
+import { reportCommand, type ReportFlags } from './report-command.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,7 +16,7 @@ program
   .command('serve')
   .description('run the proxy and the browser UI without the desktop app')
   .option('--route <LISTEN=UPSTREAM>', 'forward a local port to an upstream, e.g. 7801=http://127.0.0.1:8000 (repeatable)', collect, [])
-  .option('--config <FILE>', 'read routes from a toolscope.config.json')
+  .option('--config <FILE>', 'a toolscope.config.json: routes, latency budget, known bot config, tools')
   .option('--session <FILE>', 'write the session to this file (default: ~/.toolscope/sessions/…)')
   .option('--ui-port <N>', 'port of the browser UI (0 picks a free one)', '7800')
   .option('--host <ADDR>', 'address the browser UI listens on', '127.0.0.1')
@@ -23,6 +24,18 @@ program
   .addOption(new Option('--no-open', 'do not open a browser'))
   .action(async (flags: ServeFlags) => {
     await serveCommand(flags);
+  });
+
+program
+  .command('report')
+  .description('print the function calls and findings of a session file, HAR file, SSE stream or JSON payload')
+  .argument('<FILE>', 'a session file (.ndjson), a HAR file, a raw SSE stream, or one JSON message')
+  .option('--json', 'print {"calls": [...], "findings": [...]} as JSON')
+  .option('--budget <MS>', 'latency budget for call/slow-result (default 1500)')
+  .option('--config <FILE>', 'a toolscope.config.json: latency budget, known bot config, tool definitions')
+  .action(async (file: string, flags: ReportFlags) => {
+    // Exit 1 when there is an error finding, so CI can fail on it.
+    process.exitCode = await reportCommand(file, flags);
   });
 
 function collect(value: string, previous: string[]): string[] {

@@ -32,6 +32,7 @@ async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, param
         sessionFile: core.sessionFile,
         startedAt: new Date(core.startTime).toISOString(),
         routes: core.listRoutes(),
+        config: core.options.config ?? null,
       } as BridgeResult<M>;
     case 'addRoute':
       return (await core.addRoute(params as BridgeParams<'addRoute'>)) as BridgeResult<M>;

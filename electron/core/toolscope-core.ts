@@ -10,6 +10,7 @@ import { RouteListener } from '../proxy/route-listener.js';
 import { DEFAULT_BODY_CAP } from '../proxy/body-capture.js';
 import { SessionWriter } from '../session/session-writer.js';
 import { parseUpstreamUrl } from '../../shared/route-flag.js';
+import type { ToolscopeConfig } from '../../shared/config/toolscope-config.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
@@ -21,6 +22,8 @@ export interface CoreOptions {
   bodyCap?: number;
   frameCap?: number;
   defaultTimeoutMs?: number;
+  /** The config file's contents, passed to the UI so its analysis uses the same settings. */
+  config?: ToolscopeConfig | null;
 }
 
 export class ToolscopeCore {

@@ -1,0 +1,76 @@
+/**
+ * toolscope.config.json: what a team commits beside its bot. This version reads routes, the latency budget,
+ * the bot's known config (to check update-config against) and tool definitions; mocks and breakpoints come
+ * with their features. Unknown keys are kept, not refused, so a newer file still loads.
+ */
+import { z } from 'zod';
+import type { AnalysisOptions } from '../analysis/analyzer.js';
+import type { ToolDefinition } from '../analysis/model.js';
+import { normaliseKnownConfig } from '../analysis/rtvi/rtvi-payload-linter.js';
+
+const routeEntry = z.union([
+  z.string(),
+  z.object({ listen: z.union([z.number(), z.string()]), upstream: z.string(), timeoutMs: z.number().int().positive().optional() }),
+]);
+
+const toolEntry = z.object({ name: z.string(), description: z.string().optional(), parameters: z.unknown().optional() });
+
+export const toolscopeConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    routes: z.array(routeEntry).optional(),
+    /** A result slower than this gets call/slow-result (default 1500). */
+    latencyBudgetMs: z.number().positive().optional(),
+    /** The bot's config as sent to /bots/start: its `config` list, or the whole body. */
+    botConfig: z.unknown().optional(),
+    /** Tool definitions, when the platform does not send them on the wire. */
+    tools: z.array(toolEntry).optional(),
+  })
+  .passthrough();
+export type ToolscopeConfig = z.infer<typeof toolscopeConfigSchema>;
+
+export type ConfigResult = { ok: true; config: ToolscopeConfig } | { ok: false; error: string };
+
+/** Parses the file's text; errors name the place (line and column for JSON syntax, the path otherwise). */
+export function parseToolscopeConfig(text: string): ConfigResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not valid JSON: ${jsonErrorWithPosition(text, error)}` };
+  }
+  const parsed = toolscopeConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : 'invalid' };
+  }
+  return { ok: true, config: parsed.data };
+}
+
+export function analysisOptionsFrom(config: ToolscopeConfig): AnalysisOptions {
+  const options: AnalysisOptions = {};
+  if (config.latencyBudgetMs !== undefined) options.latencyBudgetMs = config.latencyBudgetMs;
+  const known = config.botConfig === undefined ? undefined : normaliseKnownConfig(config.botConfig);
+  if (known) options.knownBotConfig = known;
+  if (config.tools && config.tools.length > 0) {
+    options.configTools = config.tools.map((tool): ToolDefinition => ({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      ...(tool.parameters !== undefined ? { parameters: tool.parameters } : {}),
+      protocol: 'config',
+      seq: null,
+    }));
+  }
+  return options;
+}
+
+function jsonErrorWithPosition(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /position (\d+)/.exec(message);
+  if (!match) return message;
+  const position = Number(match[1]);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
