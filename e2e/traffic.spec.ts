@@ -26,10 +26,11 @@ async function startBackend(): Promise<Backend> {
       if (req.url === '/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write(
-          'event: action\ndata: {"service":"llm","action":"function_result","arguments":[{"name":"function_name","value":"get_weather"},{"name":"tool_call_id","value":"call_7"},{"name":"result","value":{"temperature":21}}]}\n\n',
+          'event: action\ndata: {"service":"llm","action":"function_result","arguments":[{"name":"function_name","value":"get_weather"},{"name":"tool_call_id","value":"call_7"},{"name":"arguments","value":{"city":"Paris"}},{"name":"result","value":{"temperature":21}}]}\n\n',
         );
         void released.then(() => {
-          res.write('event: update-config\ndata: {"config":[{"service":"tts","options":[{"name":"voice","value":"en-gb"}]}]}\n\n');
+          // Malformed on purpose: options must be a list of {name, value}; Daily ignores this silently.
+          res.write('event: update-config\ndata: {"config":[{"service":"tts","options":{"voice":"en-gb"}}]}\n\n');
           res.end('data:close\n\n');
         });
         return;
@@ -92,7 +93,11 @@ test('shows a webhook call, its JSON body, SSE events live and WebSocket frames'
   await expect(details).toContainText('"temperature": 21');
 
   // An SSE answer: the first event must appear while the stream is still open.
-  const stream = fetch(`${route}/stream`, { method: 'POST', body: '{}' });
+  const stream = fetch(`${route}/stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ function_name: 'get_weather', tool_call_id: 'call_7', arguments: { city: 'Paris' } }),
+  });
   const firstEvent = traffic.getByRole('option', { name: /^SSE action / });
   await expect(firstEvent).toBeVisible();
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toHaveCount(0);
@@ -102,6 +107,12 @@ test('shows a webhook call, its JSON body, SSE events live and WebSocket frames'
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toBeVisible();
   await traffic.getByRole('option', { name: /^POST \/stream 200/ }).click();
   await expect(details.getByRole('listbox', { name: 'SSE events' }).getByRole('option')).toHaveCount(3);
+  // The analysis: both webhook calls are listed, and the malformed update-config is a finding on the stream.
+  const calls = page.getByRole('region', { name: 'Function calls' });
+  await expect(calls.getByRole('button', { name: /^Call get_weather ok/ })).toHaveCount(2);
+  await expect(calls.getByRole('button', { name: /^Call get_weather ok .*finding/ })).toHaveCount(1);
+  await expect(details.getByRole('list', { name: 'Findings' }).getByRole('listitem', { name: /^error rtvi\// })).toBeVisible();
+  await page.screenshot({ path: path.join(repoRoot, 'e2e', 'artifacts', 'stream-findings-light.png') });
 
   // A realtime WebSocket through the same route.
   const socket = new WebSocket(`${route.replace('http://', 'ws://')}/v1/realtime`);

@@ -5,7 +5,8 @@
  */
 import type { EventBatch, ToolscopeBridge } from '../../../shared/bridge.js';
 import type { LogEvent } from '../../../shared/events.js';
-import { useTrafficStore } from './traffic-store.js';
+import { analysisOptionsFrom } from '../../../shared/config/toolscope-config.js';
+import { configureAnalysis, useTrafficStore } from './traffic-store.js';
 
 /** Background tabs get no animation frames; this bounds how long events wait there. */
 const MAX_WAIT_MS = 250;
@@ -39,9 +40,23 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
     if (timer === null) timer = setTimeout(flush, MAX_WAIT_MS);
   };
 
-  const unsubscribe = bridge.subscribe(onBatch);
+  // The analysis must use the core's config (latency budget, bot config, tools) before the first event is
+  // folded; if the core cannot be asked, the defaults apply and the feed starts anyway.
+  let unsubscribe: (() => void) | null = null;
+  let stopped = false;
+  const start = () => {
+    if (!stopped) unsubscribe = bridge.subscribe(onBatch);
+  };
+  bridge.call('info', {}).then(
+    (info) => {
+      if (info.config) configureAnalysis(analysisOptionsFrom(info.config));
+      start();
+    },
+    () => start(),
+  );
   return () => {
-    unsubscribe();
+    stopped = true;
+    unsubscribe?.();
     if (frame !== null) cancelAnimationFrame(frame);
     if (timer !== null) clearTimeout(timer);
   };

@@ -5,12 +5,15 @@
 import { create } from 'zustand';
 import type { LoadedSessionResult } from '../../../shared/bridge.js';
 import { emptyTrafficState, foldEvents, type TrafficState } from '../../../shared/store/traffic-state.js';
+import type { AnalysisState } from '../../../shared/analysis/analyzer.js';
+import { currentAnalyzer } from './traffic-store.js';
 
 export interface SessionView {
   path: string;
   header: LoadedSessionResult['header'];
   warnings: LoadedSessionResult['warnings'];
   traffic: TrafficState;
+  analysis: AnalysisState;
 }
 
 export interface ViewStore {
@@ -21,14 +24,17 @@ export interface ViewStore {
 
 export const useViewStore = create<ViewStore>((set) => ({
   session: null,
-  showSession: (loaded) =>
+  showSession: (loaded) => {
+    const traffic = foldEvents(emptyTrafficState(), loaded.events);
     set({
       session: {
         path: loaded.path,
         header: loaded.header,
         warnings: loaded.warnings,
-        traffic: foldEvents(emptyTrafficState(), loaded.events),
+        traffic,
+        analysis: currentAnalyzer().fold(currentAnalyzer().initialState(), loaded.events, traffic),
       },
-    }),
+    });
+  },
   showLive: () => set({ session: null }),
 }));

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { getBridge } from '../bridge/get-bridge.js';
 import { startLiveFeed } from '../state/live-feed.js';
 import { AppHeader } from './app-header.js';
+import { CallsPanel } from './calls-panel.js';
 import { DetailPane } from './detail-pane.js';
 import { EmptyState } from './empty-state.js';
 import { SessionBanner } from './session-banner.js';
@@ -17,6 +18,7 @@ export function App() {
       <main className="workspace">
         <div className="traffic-pane">
           <EmptyState />
+          <CallsPanel />
           <TrafficList />
         </div>
         <DetailPane />

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import type { ConnectionView } from '../../../shared/store/traffic-state.js';
 import { useTraffic } from '../state/use-traffic.js';
+import { useAnalysis } from '../state/use-analysis.js';
+import { FindingsList } from './findings-list.js';
 import { DetailSection } from './detail-section.js';
 import { directionArrow, directionWords } from './direction.js';
 import { FrameData } from './frame-data.js';
@@ -19,6 +21,7 @@ export function ConnectionDetail({ id }: { id: string }) {
   const connection = useTraffic((s) => s.connections.get(id));
   const route = useTraffic((s) => (connection ? s.routes.get(connection.routeId) : undefined));
   const [selectedFrame, setSelectedFrame] = useState<number | null>(null);
+  const findings = useAnalysis((a) => a.connections.get(id)?.findings);
   if (!connection) return <p className="muted">This connection is not in the current view.</p>;
 
   const { open, failed, close } = connection;
@@ -45,6 +48,7 @@ export function ConnectionDetail({ id }: { id: string }) {
           <p>{error.message}</p>
         </ProblemBox>
       ))}
+      <FindingsList findings={findings} />
       <KvList
         entries={[
           ['Upstream URL', <span className="mono">{open?.upstreamUrl ?? failed?.upstreamUrl}</span>],

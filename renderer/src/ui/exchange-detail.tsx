@@ -1,6 +1,8 @@
 /** Everything about one HTTP exchange: request, response, SSE events, and what went wrong. */
 import { useState } from 'react';
 import { useTraffic } from '../state/use-traffic.js';
+import { useAnalysis } from '../state/use-analysis.js';
+import { FindingsList } from './findings-list.js';
 import { headerValue } from './body-text.js';
 import { BodyView } from './body-view.js';
 import { DetailSection } from './detail-section.js';
@@ -16,6 +18,7 @@ export function ExchangeDetail({ id }: { id: string }) {
   const exchange = useTraffic((s) => s.exchanges.get(id));
   const route = useTraffic((s) => (exchange ? s.routes.get(exchange.routeId) : undefined));
   const [selectedSse, setSelectedSse] = useState<number | null>(null);
+  const analysed = useAnalysis((a) => a.exchanges.get(id));
   if (!exchange) return <p className="muted">This exchange is not in the current view.</p>;
 
   const { request, response } = exchange;
@@ -26,6 +29,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         <span className="method">{request.method}</span> <span className="mono">{request.url}</span> <StatusBadge exchange={exchange} />
       </h2>
       <ExchangeProblem exchange={exchange} />
+      <FindingsList findings={analysed?.findings} />
       <KvList
         entries={[
           ['Upstream URL', <span className="mono">{request.upstreamUrl}</span>],
