@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { logEventSchema, listenAddressSchema, type LogEvent } from './events.js';
 import { sessionHeaderSchema } from './session-format.js';
+import { toolscopeConfigSchema } from './config/toolscope-config.js';
 
 export const routeSpecSchema = z.object({
   /** Local port to listen on; 0 lets the OS choose. */
@@ -33,6 +34,8 @@ export const coreInfoSchema = z.object({
   sessionFile: z.string().nullable(),
   startedAt: z.string(),
   routes: z.array(routeInfoSchema),
+  /** The config file the core runs with (its analysis settings apply in the UI too), or null. */
+  config: toolscopeConfigSchema.nullable(),
 });
 export type CoreInfo = z.infer<typeof coreInfoSchema>;
 
