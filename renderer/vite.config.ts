@@ -15,5 +15,7 @@ export default defineConfig({
     emptyOutDir: true,
     // Inlined assets would be data: URLs, which the CSP allows only for images; keep everything as files.
     assetsInlineLimit: 0,
+    // One bundle read from local disk or loopback, never over a network: the web-page size warning does not apply.
+    chunkSizeWarningLimit: 2048,
   },
 });
