@@ -31,10 +31,14 @@ import { readWebhookExchange, webhookDialects } from './webhooks/webhook-dialect
 import type { KnownBotConfig } from './rtvi/rtvi-payload-linter.js';
 
 export const DEFAULT_LATENCY_BUDGET_MS = 1500;
+/** A realtime call with no result this long after it started is reported unanswered even while the socket lives. */
+export const DEFAULT_UNANSWERED_AFTER_MS = 30_000;
 
 export interface AnalysisOptions {
   /** A result slower than this gets `call/slow-result`: voice turns die past about a second. */
   latencyBudgetMs?: number;
+  /** A realtime call still without a result this long after it started (by the log's clock) is unanswered. */
+  unansweredAfterMs?: number;
   /** The bot's config as sent to `/bots/start`, to check update-config services and options against. */
   knownBotConfig?: KnownBotConfig;
   /** Tool definitions from the config file. */
@@ -73,10 +77,12 @@ export interface AnalysisState {
   connections: ReadonlyMap<string, Readonly<Omit<ConnectionAnalysis, 'callKeys' | 'deltas' | 'argsJudged' | 'answeredFrom'>>>;
   /** Message types of realtime frames (by event seq), so the traffic view can name and fold them. */
   frameTypes: ReadonlyMap<number, { protocol: Protocol; messageType: string; audio: boolean }>;
+  /** Realtime calls still waiting for a result: call key -> its connection and start time. */
+  pending: ReadonlyMap<string, { connectionId: string; startT: number }>;
 }
 
 export function emptyAnalysisState(): AnalysisState {
-  return { calls: new Map(), callOrder: [], findings: [], tools: new Map(), exchanges: new Map(), connections: new Map(), frameTypes: new Map() };
+  return { calls: new Map(), callOrder: [], findings: [], tools: new Map(), exchanges: new Map(), connections: new Map(), frameTypes: new Map(), pending: new Map() };
 }
 
 /**
@@ -87,11 +93,13 @@ export class Analyzer {
   private readonly webhook: WebhookDialect[];
   private readonly realtime: RealtimeDialect[];
   private readonly budget: number;
+  private readonly unansweredAfter: number;
 
   constructor(private readonly options: AnalysisOptions = {}) {
     this.webhook = webhookDialects(options.knownBotConfig ? { knownConfig: options.knownBotConfig } : {});
     this.realtime = realtimeDialects(options.knownBotConfig ? { rtvi: { knownConfig: options.knownBotConfig } } : {});
     this.budget = options.latencyBudgetMs ?? DEFAULT_LATENCY_BUDGET_MS;
+    this.unansweredAfter = options.unansweredAfterMs ?? DEFAULT_UNANSWERED_AFTER_MS;
   }
 
   initialState(): AnalysisState {
@@ -108,6 +116,8 @@ export class Analyzer {
     const dirtyExchanges = new Set<string>();
     for (const event of events) {
       try {
+        // Checked before every event, not per batch, so live batches and a whole file agree.
+        if (draft.hasPending()) this.expirePendingCalls(draft, event.t);
         this.apply(draft, event, dirtyExchanges);
       } catch (error) {
         // The readers must not throw; if one ever does, the event is skipped with a finding, never the batch.
@@ -237,6 +247,7 @@ export class Analyzer {
     if (r.callCancelled) {
       const key = conn.callKeys.get(r.callCancelled.callId);
       if (key) {
+        d.removePending(key);
         d.editCall(key, (c) => {
           if (c.status === 'pending') {
             c.status = 'error';
@@ -286,6 +297,7 @@ export class Analyzer {
       tool: null,
     };
     d.addCall(call);
+    d.addPending(key, conn.id, e.t);
     return call;
   }
 
@@ -332,6 +344,7 @@ export class Analyzer {
     }
     const latency = e.t - call.startT;
     conn.answeredFrom.set(key, e.direction);
+    d.removePending(key);
     d.editCall(key, (c) => {
       c.result = result.value;
       c.resultRaw = result.raw;
@@ -349,6 +362,7 @@ export class Analyzer {
     if (!conn || conn.closed) return;
     conn.closed = true;
     for (const key of conn.callKeys.values()) {
+      d.removePending(key);
       const call = d.call(key);
       if (!call || call.status !== 'pending') continue;
       d.editCall(key, (c) => {
@@ -361,6 +375,28 @@ export class Analyzer {
         severity: 'error',
         message: `${call.name || 'A call'} (${call.callId}) was never answered: ${why} ${Math.round(t - call.startT)} ms after the call. A bot waiting for a function result stays silent.`,
         ref: { seq },
+        callKey: key,
+      });
+    }
+  }
+
+  /**
+   * Realtime calls still pending long after they started are unanswered even if the socket stays open. The
+   * clock is the log's own (the time of the next event), so a session file gives the same answer as live.
+   */
+  private expirePendingCalls(d: AnalysisDraft, now: number): void {
+    for (const [key, { connectionId, startT }] of d.pendingEntries()) {
+      if (now - startT <= this.unansweredAfter) continue;
+      const call = d.call(key);
+      const conn = d.existingConnection(connectionId);
+      d.removePending(key);
+      if (!call || !conn || call.status !== 'pending') continue;
+      d.editCall(key, (c) => (c.status = 'unanswered'));
+      d.addConnectionFinding(conn, {
+        rule: 'call/unanswered',
+        severity: 'error',
+        message: `${call.name || 'A call'} (${call.callId}) had no result ${this.unansweredAfter / 1000} s after the call. A bot waiting for a function result stays silent.`,
+        ref: { seq: call.startSeq },
         callKey: key,
       });
     }
@@ -616,6 +652,7 @@ class AnalysisDraft {
   private exchanges: Map<string, AnalysisState['exchanges'] extends ReadonlyMap<string, infer V> ? V : never> | null = null;
   private connections: Map<string, ConnectionAnalysis> | null = null;
   private frameTypes: Map<number, { protocol: Protocol; messageType: string; audio: boolean }> | null = null;
+  private pending: Map<string, { connectionId: string; startT: number }> | null = null;
   private readonly globalFindings: Finding[] = [];
   private readonly freshCalls = new Set<FunctionCall>();
   private readonly freshConnections = new Set<ConnectionAnalysis>();
@@ -662,6 +699,20 @@ class AnalysisDraft {
   }
   setFrameType(seq: number, value: { protocol: Protocol; messageType: string; audio: boolean }): void {
     (this.frameTypes ??= new Map(this.base.frameTypes)).set(seq, value);
+  }
+  hasPending(): boolean {
+    return (this.pending ?? this.base.pending).size > 0;
+  }
+  /** A snapshot, so entries can be removed while iterating. */
+  pendingEntries(): [string, { connectionId: string; startT: number }][] {
+    return [...(this.pending ?? this.base.pending)];
+  }
+  addPending(key: string, connectionId: string, startT: number): void {
+    (this.pending ??= new Map(this.base.pending)).set(key, { connectionId, startT });
+  }
+  removePending(key: string): void {
+    if (!(this.pending ?? this.base.pending).has(key)) return;
+    (this.pending ??= new Map(this.base.pending)).delete(key);
   }
   existingConnection(id: string): ConnectionAnalysis | undefined {
     const current = (this.connections ?? this.base.connections).get(id) as ConnectionAnalysis | undefined;
@@ -718,6 +769,7 @@ class AnalysisDraft {
       exchanges,
       connections,
       frameTypes: this.frameTypes ?? this.base.frameTypes,
+      pending: this.pending ?? this.base.pending,
     };
   }
 

@@ -21,6 +21,8 @@ export const toolscopeConfigSchema = z
     routes: z.array(routeEntry).optional(),
     /** A result slower than this gets call/slow-result (default 1500). */
     latencyBudgetMs: z.number().positive().optional(),
+    /** A realtime call with no result this long after it started is unanswered (default 30000). */
+    unansweredAfterMs: z.number().positive().optional(),
     /** The bot's config as sent to /bots/start: its `config` list, or the whole body. */
     botConfig: z.unknown().optional(),
     /** Tool definitions, when the platform does not send them on the wire. */
@@ -50,6 +52,7 @@ export function parseToolscopeConfig(text: string): ConfigResult {
 export function analysisOptionsFrom(config: ToolscopeConfig): AnalysisOptions {
   const options: AnalysisOptions = {};
   if (config.latencyBudgetMs !== undefined) options.latencyBudgetMs = config.latencyBudgetMs;
+  if (config.unansweredAfterMs !== undefined) options.unansweredAfterMs = config.unansweredAfterMs;
   const known = config.botConfig === undefined ? undefined : normaliseKnownConfig(config.botConfig);
   if (known) options.knownBotConfig = known;
   if (config.tools && config.tools.length > 0) {
@@ -65,12 +68,40 @@ export function analysisOptionsFrom(config: ToolscopeConfig): AnalysisOptions {
 }
 
 function jsonErrorWithPosition(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const position = Number(match[1]);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/ in JSON at position \d+.*$/, '');
+  const position = firstBadCharacter(text);
+  if (position === null) return message;
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   const column = position - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  return `${message.split('\n')[0]!.split(/, "|, \.\.\./)[0]} at line ${line}, column ${column}`;
+}
+
+/**
+ * Where JSON.parse gives up, found without a parser of our own (Node 20's messages do not always say):
+ * a prefix that ends before the bad character fails only for being incomplete, one that includes it fails
+ * for a syntax error. That is monotonic in the prefix length, so a binary search finds the character.
+ */
+function firstBadCharacter(text: string): number | null {
+  const broken = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (/end of (JSON )?(input|data)/i.test(message)) return false;
+      // "Expected ',' or '}' … at position N" with N at the end of the prefix: incomplete, not wrong.
+      const at = /at position (\d+)/.exec(message);
+      return !(at && Number(at[1]) >= n);
+    }
+  };
+  if (!broken(text.length)) return null;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (broken(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return Math.max(0, low - 1);
 }

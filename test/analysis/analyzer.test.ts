@@ -87,6 +87,30 @@ describe('realtime correlation', () => {
     expect(analysis.calls.get(report.calls[0]!.key)!.refs).toHaveLength(4);
   });
 
+  it('reports a call unanswered once the log moves past the timeout with the socket still open, and a late answer still counts', () => {
+    const log = new SyntheticLog(1_000);
+    log.append({ kind: 'ws.open', connectionId: 'w1', routeId: 'r1', url: '/', upstreamUrl: 'ws://x/', headers: [], requestedProtocols: [], protocol: '', remoteAddress: '' });
+    const frame = (direction: Direction, message: unknown) => {
+      const data = JSON.stringify(message);
+      log.append({ kind: 'ws.frame', connectionId: 'w1', direction, opcode: 'text', encoding: 'utf8', data, size: data.length, truncated: false });
+    };
+    frame('upstream-to-client', done('call_1', 'get_weather', '{}'));
+    log.advance(2_000);
+    frame('client-to-upstream', { type: 'input_audio_buffer.append', audio: 'AAAA' });
+    const before = analyseEvents(log.events, { unansweredAfterMs: 5_000 }).report;
+    expect(before.calls[0]!.status).toBe('pending');
+    log.advance(4_000);
+    frame('client-to-upstream', { type: 'input_audio_buffer.append', audio: 'AAAA' });
+    const after = analyseEvents(log.events, { unansweredAfterMs: 5_000 }).report;
+    expect(after.calls[0]!.status).toBe('unanswered');
+    expect(after.calls[0]!.findings.map((f) => f.rule)).toEqual(['call/unanswered']);
+    log.advance(100);
+    frame('client-to-upstream', output('call_1', 'late'));
+    const late = analyseEvents(log.events, { unansweredAfterMs: 5_000 }).report;
+    expect(late.calls[0]).toMatchObject({ status: 'ok', resultRaw: 'late' });
+    expect(late.calls[0]!.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['call/unanswered', 'call/slow-result']));
+  });
+
   it('reports a result before its call as an unknown id (frames out of order), without throwing', () => {
     const { report } = analyseEvents(realtimeSession([
       ['client-to-upstream', output('call_1', 'early')],
