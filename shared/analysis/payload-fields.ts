@@ -60,3 +60,16 @@ export function cut(text: string, max = 60): string {
 export function quote(text: string, max = 60): string {
   return JSON.stringify(cut(text, max));
 }
+
+/** Shown in place of a value that JSON.stringify cannot serialise (it recurses, so ~10,000 levels overflow). */
+export const UNSERIALISABLE = '(not shown: the value is nested too deeply to serialise)';
+
+/** JSON.stringify that never throws. */
+export function serialise(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === 'string' ? text : '';
+  } catch {
+    return UNSERIALISABLE;
+  }
+}

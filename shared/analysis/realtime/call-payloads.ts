@@ -5,9 +5,10 @@
  */
 import { isRecord, tryParseJson } from '../model.js';
 import { describeValue } from './json-fields.js';
+import { serialise } from '../payload-fields.js';
 
-/** Shown in place of a value that JSON.stringify cannot serialise (it recurses, so ~10,000 levels overflow). */
-export const UNSERIALISABLE = '(not shown: the value is nested too deeply to serialise)';
+export { serialise, UNSERIALISABLE } from '../payload-fields.js';
+
 
 export interface ArgumentsReading {
   /** The arguments as they travelled, or the inline value serialised. */
@@ -55,12 +56,3 @@ export function readResult(value: unknown): { value: unknown; raw: string } {
   return { value, raw: value === undefined ? '' : serialise(value) };
 }
 
-/** JSON.stringify that never throws. */
-export function serialise(value: unknown): string {
-  try {
-    const text = JSON.stringify(value);
-    return typeof text === 'string' ? text : '';
-  } catch {
-    return UNSERIALISABLE;
-  }
-}

@@ -3,9 +3,9 @@
  * reads as absent unless the payload really has it; values are described and quoted in findings without
  * pasting megabytes into a message; nothing here recurses into a value, so 10,000 levels of nesting are safe.
  */
-import { quote } from '../payload-fields.js';
+import { quote, serialise } from '../payload-fields.js';
 
-export { arrayField, cut, describeValue, field, has, quote, recordField, stringField } from '../payload-fields.js';
+export { arrayField, cut, describeValue, field, has, quote, recordField, serialise, stringField, UNSERIALISABLE } from '../payload-fields.js';
 
 /** A list of names for a message: `"a", "b" and 3 more`. */
 export function quoteList(names: readonly string[], max = 5): string {
@@ -15,18 +15,7 @@ export function quoteList(names: readonly string[], max = 5): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
-/** Shown in place of a value that JSON.stringify cannot serialise (it recurses, so ~10,000 levels overflow). */
-export const UNSERIALISABLE = '(not shown: the value is nested too deeply to serialise)';
 
-/** JSON.stringify that never throws. */
-export function serialise(value: unknown): string {
-  try {
-    const text = JSON.stringify(value);
-    return typeof text === 'string' ? text : '';
-  } catch {
-    return UNSERIALISABLE;
-  }
-}
 
 export interface ArgumentsReading {
   args: unknown;

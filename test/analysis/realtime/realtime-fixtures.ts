@@ -3,17 +3,12 @@
  * compact form that tests compare exactly (every field, with each finding as `severity rule path @callId`).
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { WsDirection } from '../../../shared/events.js';
 import type { FindingDraft, RealtimeFrameInput, RealtimeFrameReading, ToolDefinition } from '../../../shared/analysis/model.js';
+import { fixtureDir, fixtureText, haveFixtures } from '../../support/protocol-fixtures.js';
 
-export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-export const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/protocols');
-export const haveFixtures = fs.existsSync(fixtureDir);
-/** A skipped suite says why in its title. */
-export const whenFixtures = (title: string) => (haveFixtures ? title : `${title} — skipped: ${fixtureDir} not found (clone shared/ beside the repo)`);
+export { fixtureDir, fixtureText, haveFixtures, repoRoot, whenFixtures } from '../../support/protocol-fixtures.js';
 
 export const C2S: WsDirection = 'client-to-upstream';
 export const S2C: WsDirection = 'upstream-to-client';
@@ -27,10 +22,6 @@ export function fixtureNames(...prefixes: string[]): string[] {
     .readdirSync(fixtureDir)
     .filter((name) => name.endsWith('.json') && prefixes.some((prefix) => name.startsWith(prefix)))
     .sort();
-}
-
-export function fixtureText(name: string): string {
-  return fs.readFileSync(path.join(fixtureDir, name), 'utf8');
 }
 
 export function frameOf(json: Record<string, unknown>, direction: WsDirection, text = JSON.stringify(json) ?? ''): RealtimeFrameInput {

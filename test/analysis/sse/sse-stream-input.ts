@@ -2,26 +2,11 @@
  * Test helpers: cut an SSE body into the linter's input exactly as the proxy does (SseStreamReader: push the
  * text, then end()), and find the protocol fixtures beside the repo.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SseEventInput } from '../../../shared/analysis/model.js';
 import type { SseLintInput } from '../../../shared/analysis/sse/sse-linter.js';
 import { SseStreamReader } from '../../../shared/sse/sse-stream-reader.js';
 
-export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-export const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/protocols');
-export const haveFixtures = fs.existsSync(fixtureDir);
-/** A skipped suite says why in its title. */
-export const whenFixtures = (title: string) => (haveFixtures ? title : `${title} — skipped: ${fixtureDir} not found (clone shared/ beside the repo)`);
-
-export function fixtureText(name: string): string {
-  return fs.readFileSync(path.join(fixtureDir, name), 'utf8');
-}
-
-export function fixtureBytes(name: string): Buffer {
-  return fs.readFileSync(path.join(fixtureDir, name));
-}
+export { fixtureBytes, fixtureDir, fixtureText, haveFixtures, repoRoot, whenFixtures } from '../../support/protocol-fixtures.js';
 
 /** The body as the proxy records it: one sse.event per block (seq = index + 1), then sse.end. */
 export function streamInput(chunks: string | readonly string[], options: { contentType?: string; complete?: boolean } = {}): SseLintInput {

@@ -5,25 +5,12 @@
  * sse.end, then the whole response body.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FindingDraft, SseEventInput, WebhookExchangeInput } from '../../../shared/analysis/model.js';
 import { tryParseJson } from '../../../shared/analysis/model.js';
 import { SseStreamReader } from '../../../shared/sse/sse-stream-reader.js';
+import { fixtureDir, haveFixtures } from '../../support/protocol-fixtures.js';
 
-export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-export const fixtureDir = path.resolve(repoRoot, '../shared/fixtures/protocols');
-export const haveFixtures = fs.existsSync(fixtureDir);
-/** A skipped suite says why in its title. */
-export const whenFixtures = (title: string) => (haveFixtures ? title : `${title} — skipped: ${fixtureDir} not found (clone shared/ beside the repo)`);
-
-export function fixtureText(name: string): string {
-  return fs.readFileSync(path.join(fixtureDir, name), 'utf8');
-}
-
-export function fixtureJson(name: string): unknown {
-  return JSON.parse(fixtureText(name)) as unknown;
-}
+export { fixtureDir, fixtureJson, fixtureText, haveFixtures, repoRoot, whenFixtures } from '../../support/protocol-fixtures.js';
 
 export function fixtureNames(): string[] {
   return haveFixtures ? fs.readdirSync(fixtureDir).sort() : [];
