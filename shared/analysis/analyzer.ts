@@ -22,7 +22,7 @@ import type {
   WebhookDialect,
   WebhookExchangeInput,
 } from './model.js';
-import { isRecord, tryParseJson } from './model.js';
+import { isRecord, sseEventInput, tryParseJson } from './model.js';
 import { readRealtimeFrame, realtimeDialects } from './realtime/realtime-dialects.js';
 import { lintSseStream } from './sse/sse-linter.js';
 import { lintArguments } from './tools/argument-validator.js';
@@ -595,18 +595,7 @@ export function exchangeInput(ex: ExchangeView): WebhookExchangeInput {
           synthetic: ex.response.synthetic === true,
         }
       : null,
-    sse: ex.sse.map((s) => ({
-      seq: s.seq,
-      t: s.t,
-      index: s.index,
-      raw: s.raw,
-      byteOffset: s.byteOffset,
-      byteLength: s.byteLength,
-      dispatched: s.dispatched,
-      ...(s.type !== undefined ? { type: s.type } : {}),
-      ...(s.data !== undefined ? { data: s.data } : {}),
-      ...(s.parseErrors ? { parseErrors: s.parseErrors } : {}),
-    })),
+    sse: ex.sse.map(sseEventInput),
     sseEnd: ex.sseEnd ? { seq: ex.sseEnd.seq, complete: ex.sseEnd.complete, leftover: ex.sseEnd.leftover, leftoverOffset: ex.sseEnd.leftoverOffset } : null,
     ended,
   };

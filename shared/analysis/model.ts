@@ -103,6 +103,22 @@ export interface SseEventInput {
   parseErrors?: string[];
 }
 
+/** What the readers see of one SSE block: an `sse.event` from the log, or a reading with its seq and time. */
+export function sseEventInput(block: Omit<SseEventInput, 'type' | 'data' | 'parseErrors'> & { type?: string | undefined; data?: string | undefined; parseErrors?: string[] | undefined }): SseEventInput {
+  return {
+    seq: block.seq,
+    t: block.t,
+    index: block.index,
+    raw: block.raw,
+    byteOffset: block.byteOffset,
+    byteLength: block.byteLength,
+    dispatched: block.dispatched,
+    ...(block.type !== undefined ? { type: block.type } : {}),
+    ...(block.data !== undefined ? { data: block.data } : {}),
+    ...(block.parseErrors ? { parseErrors: block.parseErrors } : {}),
+  };
+}
+
 export interface WebhookExchangeInput {
   method: string;
   /** Path and query. */

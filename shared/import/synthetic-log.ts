@@ -5,6 +5,8 @@
 import type { HeaderList, LogEvent, NewEvent } from '../events.js';
 import { SseStreamReader } from '../sse/sse-stream-reader.js';
 import { utf8ByteLength } from '../text-bytes.js';
+import { tryParseJson } from '../analysis/model.js';
+import { readAction } from '../analysis/rtvi/rtvi-payload-linter.js';
 
 /** Assigns sequence numbers and times to events in order. */
 export class SyntheticLog {
@@ -111,24 +113,18 @@ export function eventsFromSseText(text: string): LogEvent[] {
 
 function callFromFunctionResult(sse: string): { function_name: string; tool_call_id: string; arguments: unknown } {
   const reader = new SseStreamReader();
-  const blocks = [...reader.push(sse), ...reader.end().blocks];
-  for (const block of blocks) {
+  for (const block of [...reader.push(sse), ...reader.end().blocks]) {
     if (block.type !== 'action' || !block.data) continue;
-    try {
-      const data = JSON.parse(block.data) as { action?: unknown; arguments?: unknown };
-      if (data.action !== 'function_result' || !Array.isArray(data.arguments)) continue;
-      const arg = (name: string): unknown =>
-        (data.arguments as unknown[]).find((a): a is { name: string; value: unknown } => typeof a === 'object' && a !== null && (a as { name?: unknown }).name === name)?.value;
-      const name = arg('function_name');
-      const id = arg('tool_call_id');
-      return {
-        function_name: typeof name === 'string' ? name : 'unknown_function',
-        tool_call_id: typeof id === 'string' ? id : 'unknown_call',
-        arguments: arg('arguments') ?? {},
-      };
-    } catch {
-      continue;
-    }
+    const parsed = tryParseJson(block.data);
+    const action = parsed.ok ? readAction(parsed.value) : null;
+    if (action?.name !== 'llm:function_result' || !action.args) continue;
+    const name = action.args.get('function_name');
+    const id = action.args.get('tool_call_id');
+    return {
+      function_name: typeof name === 'string' ? name : 'unknown_function',
+      tool_call_id: typeof id === 'string' ? id : 'unknown_call',
+      arguments: action.args.get('arguments') ?? {},
+    };
   }
   return { function_name: 'unknown_function', tool_call_id: 'unknown_call', arguments: {} };
 }

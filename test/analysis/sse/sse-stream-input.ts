@@ -2,7 +2,7 @@
  * Test helpers: cut an SSE body into the linter's input exactly as the proxy does (SseStreamReader: push the
  * text, then end()), and find the protocol fixtures beside the repo.
  */
-import type { SseEventInput } from '../../../shared/analysis/model.js';
+import { sseEventInput, type SseEventInput } from '../../../shared/analysis/model.js';
 import type { SseLintInput } from '../../../shared/analysis/sse/sse-linter.js';
 import { SseStreamReader } from '../../../shared/sse/sse-stream-reader.js';
 
@@ -16,18 +16,7 @@ export function streamInput(chunks: string | readonly string[], options: { conte
   for (const chunk of typeof chunks === 'string' ? [chunks] : chunks) for (const block of reader.push(chunk)) blocks.push(block);
   const end = reader.end();
   for (const block of end.blocks) blocks.push(block);
-  const events: SseEventInput[] = blocks.map((block, i) => ({
-    seq: i + 1,
-    t: i,
-    index: block.index,
-    raw: block.raw,
-    byteOffset: block.byteOffset,
-    byteLength: block.byteLength,
-    dispatched: block.dispatched,
-    ...(block.type !== undefined ? { type: block.type } : {}),
-    ...(block.data !== undefined ? { data: block.data } : {}),
-    ...(block.parseErrors ? { parseErrors: block.parseErrors } : {}),
-  }));
+  const events: SseEventInput[] = blocks.map((block, i) => sseEventInput({ ...block, seq: i + 1, t: i }));
   return {
     contentType: 'contentType' in options ? options.contentType : 'text/event-stream',
     events,

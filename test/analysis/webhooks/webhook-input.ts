@@ -5,8 +5,8 @@
  * sse.end, then the whole response body.
  */
 import fs from 'node:fs';
-import type { FindingDraft, SseEventInput, WebhookExchangeInput } from '../../../shared/analysis/model.js';
-import { tryParseJson } from '../../../shared/analysis/model.js';
+import type { FindingDraft, WebhookExchangeInput } from '../../../shared/analysis/model.js';
+import { sseEventInput, tryParseJson } from '../../../shared/analysis/model.js';
 import { SseStreamReader } from '../../../shared/sse/sse-stream-reader.js';
 import { fixtureDir, haveFixtures } from '../../support/protocol-fixtures.js';
 
@@ -72,20 +72,7 @@ export function exchange(spec: ExchangeSpec): WebhookExchangeInput {
       for (const chunk of chunks) blocks.push(...reader.push(chunk));
       const end = reader.end();
       blocks.push(...end.blocks);
-      input.sse = blocks.map(
-        (block, i): SseEventInput => ({
-          seq: seq++,
-          t: t0 + 10 * (i + 1),
-          index: block.index,
-          raw: block.raw,
-          byteOffset: block.byteOffset,
-          byteLength: block.byteLength,
-          dispatched: block.dispatched,
-          ...(block.type !== undefined ? { type: block.type } : {}),
-          ...(block.data !== undefined ? { data: block.data } : {}),
-          ...(block.parseErrors ? { parseErrors: block.parseErrors } : {}),
-        }),
-      );
+      input.sse = blocks.map((block, i) => sseEventInput({ ...block, seq: seq++, t: t0 + 10 * (i + 1) }));
       input.sseEnd = { seq: seq++, complete: !spec.cut, leftover: end.leftover, leftoverOffset: end.leftoverOffset };
     }
     const bodySeq = spec.cut || whole === null ? null : seq++;
