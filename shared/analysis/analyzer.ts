@@ -102,6 +102,11 @@ export class Analyzer {
     this.unansweredAfter = options.unansweredAfterMs ?? DEFAULT_UNANSWERED_AFTER_MS;
   }
 
+  /** Results slower than this are findings; the timeline marks their bars. */
+  get latencyBudgetMs(): number {
+    return this.budget;
+  }
+
   initialState(): AnalysisState {
     const state = emptyAnalysisState();
     const tools = this.options.configTools ?? [];

@@ -68,6 +68,8 @@ export interface TrafficState {
   eventCount: number;
   lastSeq: number;
   firstT: number | null;
+  /** Time of the latest event: "now" for a session's clock (a pending call runs until then). */
+  lastT: number | null;
   routes: ReadonlyMap<string, RouteView>;
   exchanges: ReadonlyMap<string, ExchangeView>;
   connections: ReadonlyMap<string, ConnectionView>;
@@ -81,6 +83,7 @@ export function emptyTrafficState(): TrafficState {
     eventCount: 0,
     lastSeq: 0,
     firstT: null,
+    lastT: null,
     routes: new Map(),
     exchanges: new Map(),
     connections: new Map(),
@@ -98,12 +101,14 @@ class Draft {
   eventCount: number;
   lastSeq: number;
   firstT: number | null;
+  lastT: number | null;
   orphans: number;
 
   constructor(private readonly base: TrafficState) {
     this.eventCount = base.eventCount;
     this.lastSeq = base.lastSeq;
     this.firstT = base.firstT;
+    this.lastT = base.lastT;
     this.orphans = base.orphans;
   }
 
@@ -131,6 +136,7 @@ class Draft {
       eventCount: this.eventCount,
       lastSeq: this.lastSeq,
       firstT: this.firstT,
+      lastT: this.lastT,
       routes: this.routes ?? this.base.routes,
       exchanges: this.exchanges ?? this.base.exchanges,
       connections: this.connections ?? this.base.connections,
@@ -155,6 +161,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
   d.eventCount++;
   d.lastSeq = e.seq;
   if (d.firstT === null) d.firstT = e.t;
+  d.lastT = e.t;
 
   const editExchange = (id: string): ExchangeView | null => {
     const current = d.getExchange(id);

@@ -7,6 +7,7 @@ import type { EventBatch, ToolscopeBridge } from '../../../shared/bridge.js';
 import type { LogEvent } from '../../../shared/events.js';
 import { analysisOptionsFrom } from '../../../shared/config/toolscope-config.js';
 import { configureAnalysis, useTrafficStore } from './traffic-store.js';
+import { useTimelineStore } from './timeline-store.js';
 
 /** Background tabs get no animation frames; this bounds how long events wait there. */
 const MAX_WAIT_MS = 250;
@@ -22,6 +23,11 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
     if (timer !== null) clearTimeout(timer);
     frame = null;
     timer = null;
+    // Paused: keep everything for later (a snapshot too), so resuming shows exactly what a live view would have.
+    if (useTimelineStore.getState().paused) {
+      useTimelineStore.setState({ held: pending.length });
+      return;
+    }
     const reset = pendingReset;
     const events = pending;
     pendingReset = false;
@@ -42,6 +48,12 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
 
   // The analysis must use the core's config (latency budget, bot config, tools) before the first event is
   // folded; if the core cannot be asked, the defaults apply and the feed starts anyway.
+  const stopWatchingPause = useTimelineStore.subscribe((s, before) => {
+    if (before.paused && !s.paused) {
+      useTimelineStore.setState({ held: 0 });
+      flush();
+    }
+  });
   let unsubscribe: (() => void) | null = null;
   let stopped = false;
   const start = () => {
@@ -57,6 +69,7 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
   return () => {
     stopped = true;
     unsubscribe?.();
+    stopWatchingPause();
     if (frame !== null) cancelAnimationFrame(frame);
     if (timer !== null) clearTimeout(timer);
   };

@@ -4,18 +4,16 @@
  */
 import { memo, type ReactNode } from 'react';
 import type { TrafficRow } from '../../../shared/store/traffic-state.js';
-import { useIsSelected, useSelectionStore } from '../state/selection-store.js';
+import type { AudioRunRow } from '../../../shared/timeline/audio-runs.js';
+import { audioRunKey, selectRow, useIsSelected, useSelectionStore } from '../state/selection-store.js';
+import { useTimelineStore } from '../state/timeline-store.js';
 import { useTraffic } from '../state/use-traffic.js';
-import { connectionUrl } from './connection-detail.js';
+import { connectionUrl } from './detail/connection-tab.js';
 import { directionArrow, directionWords } from './direction.js';
 import { exchangeStatusText, exchangeStatusTone } from './exchange-status.js';
 import { formatBytes, formatDuration, formatRelativeMs, listenAddress, looksLikeAudio, messageType, preview } from './format.js';
 
-export const ROW_HEIGHT = 22;
-
-export function rowDomId(key: string): string {
-  return `row-${key}`;
-}
+import { rowDomId } from './live-list.js';
 
 interface RowProps {
   row: TrafficRow;
@@ -64,9 +62,9 @@ function RowShell(props: ShellProps) {
       role="option"
       aria-selected={selected}
       aria-label={props.label}
-      className={`traffic-row kind-${props.row.kind}${selected ? ' selected' : ''}${props.className ? ` ${props.className}` : ''}`}
+      className={`list-row traffic-row kind-${props.row.kind}${selected ? ' selected' : ''}${props.className ? ` ${props.className}` : ''}`}
       style={{ transform: `translateY(${props.top}px)` }}
-      onClick={() => useSelectionStore.getState().select(props.row)}
+      onClick={() => selectRow(props.row)}
     >
       <span className="cell-time num">{props.t !== null ? formatRelativeMs(props.t, props.firstT) : ''}</span>
       <span className={`cell-kind kind-label-${props.row.kind}`}>{props.kind}</span>
@@ -230,3 +228,47 @@ function ErrorRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'error' }
     />
   );
 }
+
+/** A folded run of audio frames: one line for what may be thousands of frames; unfolds on demand. */
+export const AudioRunRowView = memo(function AudioRunRowView(props: { run: AudioRunRow; top: number; firstT: number | null; expanded: boolean }) {
+  const { run } = props;
+  const key = audioRunKey(run.connectionId, run.first);
+  const selected = useIsSelected(key);
+  const duration = formatDuration(run.endT - run.startT);
+  const summary = `${run.count.toLocaleString()} audio frame${run.count === 1 ? '' : 's'}, ${formatBytes(run.bytes)}, ${duration}`;
+  const toggle = (event: { stopPropagation(): void }) => {
+    event.stopPropagation();
+    useTimelineStore.getState().toggleRun(key);
+  };
+  return (
+    <div
+      id={rowDomId(key)}
+      role="option"
+      aria-selected={selected}
+      aria-expanded={props.expanded}
+      aria-label={summary}
+      className={`list-row traffic-row kind-audio child dim${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${props.top}px)` }}
+      onClick={() => useSelectionStore.getState().select({ kind: 'audio', connectionId: run.connectionId, first: run.first, last: run.last })}
+    >
+      <span className="cell-time num">{formatRelativeMs(run.startT, props.firstT)}</span>
+      <span className="cell-kind">audio</span>
+      <span className="cell-dir">
+        <button type="button" className="fold-button" aria-label={props.expanded ? 'Fold audio frames' : 'Unfold audio frames'} onClick={toggle}>
+          {props.expanded ? '▾' : '▸'}
+        </button>
+      </span>
+      <span className="cell-name">
+        <span className="event-type">{summary}</span>{' '}
+        <span className="preview">
+          {run.toUpstream > 0 && `→ ${run.toUpstream.toLocaleString()} to upstream`}
+          {run.toUpstream > 0 && run.toClient > 0 && ' · '}
+          {run.toClient > 0 && `← ${run.toClient.toLocaleString()} to client`}
+        </span>
+      </span>
+      <span className="cell-status" />
+      <span className="cell-size num">{formatBytes(run.bytes)}</span>
+      <span className="cell-duration num">{duration}</span>
+    </div>
+  );
+});

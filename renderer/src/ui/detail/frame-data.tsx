@@ -1,10 +1,10 @@
 /** The payload of one WebSocket frame: JSON pretty-printed, other text as is, binary as hex and base64. */
-import type { EventOf } from '../../../shared/events.js';
-import { utf8ByteLength } from '../../../shared/text-bytes.js';
-import { base64ByteLength } from './body-text.js';
+import type { EventOf } from '../../../../shared/events.js';
+import { utf8ByteLength } from '../../../../shared/text-bytes.js';
+import { base64ByteLength } from '../body-text.js';
 import { BinaryView } from './binary-view.js';
 import { TextBody } from './body-view.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../format.js';
 
 export function FrameData({ frame }: { frame: EventOf<'ws.frame'> }) {
   const captured = frame.encoding === 'base64' ? base64ByteLength(frame.data) : utf8ByteLength(frame.data);

@@ -1,7 +1,7 @@
 /** A binary payload: its first bytes as a hex dump, and the base64 text it was captured as. */
 import { useState } from 'react';
-import { base64ByteLength, hexDump } from './body-text.js';
-import { formatBytes } from './format.js';
+import { base64ByteLength, hexDump } from '../body-text.js';
+import { formatBytes } from '../format.js';
 
 const BASE64_DISPLAY_LIMIT = 64 * 1024;
 

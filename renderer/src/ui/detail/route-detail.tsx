@@ -1,8 +1,8 @@
 /** A route event or a core error selected in the traffic list. */
-import type { EventOf } from '../../../shared/events.js';
-import { formatClock, listenAddress } from './format.js';
-import { KvList } from './kv-list.js';
-import { ProblemBox } from './problem-box.js';
+import type { EventOf } from '../../../../shared/events.js';
+import { formatClock, listenAddress } from '../format.js';
+import { KvList } from '../kv-list.js';
+import { ProblemBox } from '../problem-box.js';
 
 export function RouteEventDetail({ event }: { event: EventOf<'route.up' | 'route.down' | 'route.error'> }) {
   return (

@@ -1,5 +1,5 @@
 /** Headers in the order and case they were received; repeats stay separate rows. */
-import type { HeaderList } from '../../../shared/events.js';
+import type { HeaderList } from '../../../../shared/events.js';
 
 export function HeadersTable({ headers, label }: { headers: HeaderList; label: string }) {
   if (headers.length === 0) return <p className="muted">No headers.</p>;

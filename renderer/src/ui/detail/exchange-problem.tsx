@@ -1,6 +1,6 @@
 /** Why an exchange failed or was cut short, in words, with the technical cause beside it. */
-import type { ExchangeView } from '../../../shared/store/traffic-state.js';
-import { ProblemBox } from './problem-box.js';
+import type { ExchangeView } from '../../../../shared/store/traffic-state.js';
+import { ProblemBox } from '../problem-box.js';
 
 const CAUSES: Record<string, string> = {
   refused: 'The upstream refused the connection',
