@@ -32,6 +32,9 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
     const events = pending;
     pendingReset = false;
     pending = [];
+    // A core that restarted numbers its events from 1 again: a clear mark from before would hide them all.
+    const lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
+    if (reset && lastSeq < useTimelineStore.getState().clearedAfterSeq) useTimelineStore.setState({ clearedAfterSeq: 0 });
     if (reset || events.length > 0) useTrafficStore.getState().apply(reset, events);
   };
 

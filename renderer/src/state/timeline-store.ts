@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { EMPTY_FILTER, type TimelineFilter } from '../../../shared/timeline/timeline-filter.js';
+import { useViewStore } from './view-store.js';
 import { formatViewHash, parseViewHash, type ViewMode, type ViewUrlState } from '../../../shared/timeline/view-url-state.js';
 
 export interface TimelineStore extends ViewUrlState {
@@ -81,4 +82,11 @@ export function syncViewWithUrl(): () => void {
     unsubscribe();
     window.removeEventListener('hashchange', onHashChange);
   };
+}
+
+/** "Clear" hides live events by their sequence numbers; a loaded session file has its own numbering and is never cleared. */
+export function useClearedAfterSeq(): number {
+  const cleared = useTimelineStore((s) => s.clearedAfterSeq);
+  const inSession = useViewStore((s) => s.session !== null);
+  return inSession ? 0 : cleared;
 }

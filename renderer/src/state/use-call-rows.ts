@@ -7,7 +7,7 @@ import { useDeferredValue, useMemo } from 'react';
 import { buildCallRows, type CallRows } from '../../../shared/timeline/call-rows.js';
 import { summariseFindingsByCall, type FindingSummary } from '../../../shared/timeline/timeline-filter.js';
 import { useAnalysis } from './use-analysis.js';
-import { useTimelineStore } from './timeline-store.js';
+import { useClearedAfterSeq, useTimelineStore } from './timeline-store.js';
 
 export function useFindingsByCall(): ReadonlyMap<string, FindingSummary> {
   const findings = useAnalysis((a) => a.findings);
@@ -21,7 +21,7 @@ export function useCallRows(): CallRows {
   const filter = useDeferredValue(useTimelineStore((s) => s.filter));
   const grouped = useTimelineStore((s) => s.grouped);
   const foldedGroups = useTimelineStore((s) => s.foldedGroups);
-  const clearedAfterSeq = useTimelineStore((s) => s.clearedAfterSeq);
+  const clearedAfterSeq = useClearedAfterSeq();
   return useMemo(
     () => buildCallRows({ callOrder, calls, findingsByCall, filter, grouped, foldedGroups, clearedAfterSeq }),
     [callOrder, calls, findingsByCall, filter, grouped, foldedGroups, clearedAfterSeq],

@@ -7,7 +7,7 @@ import { foldAudioRuns, type AudioFold } from '../../../shared/timeline/audio-ru
 import { filterTrafficRows, type FilteredTraffic } from '../../../shared/timeline/traffic-filter.js';
 import { useAnalysis } from './use-analysis.js';
 import { useTraffic } from './use-traffic.js';
-import { useTimelineStore } from './timeline-store.js';
+import { useClearedAfterSeq, useTimelineStore } from './timeline-store.js';
 
 let lastFold: AudioFold | null = null;
 
@@ -17,7 +17,7 @@ export function useTrafficRows(): FilteredTraffic {
   const filter = useDeferredValue(useTimelineStore((s) => s.filter));
   const hideAudio = useTimelineStore((s) => s.hideAudio);
   const expandedRuns = useTimelineStore((s) => s.expandedRuns);
-  const clearedAfterSeq = useTimelineStore((s) => s.clearedAfterSeq);
+  const clearedAfterSeq = useClearedAfterSeq();
   const folded = useMemo(() => {
     lastFold = foldAudioRuns(lastFold, traffic, analysis.frameTypes);
     return lastFold.rows;
