@@ -21,12 +21,18 @@ export function summariseArgs(args: unknown, argsRaw: string, max = 120): string
     text = compact(args);
   }
   text = text.replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${head(text, max - 1)}…` : text;
 }
 
 function compact(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${head(value, 59)}…` : value);
   const json = JSON.stringify(value);
   if (json === undefined) return String(value);
-  return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+  return json.length > 60 ? `${head(json, 59)}…` : json;
+}
+
+/** The first `n` UTF-16 units of `text`, one fewer where the cut would split a surrogate pair (an emoji) in half. */
+function head(text: string, n: number): string {
+  const last = text.charCodeAt(n - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? n - 1 : n);
 }

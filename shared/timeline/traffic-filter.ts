@@ -129,28 +129,49 @@ const SEARCHED_CHARS = 2000;
 
 const haystacks = new WeakMap<TrafficRow, string>();
 
-/** The searchable text of a row, lower-cased; rows never change once made, so it is cached per row object. */
+/**
+ * Exchange and connection rows are made once, when the exchange or connection starts, but what they are searched
+ * by arrives later (the request body, the response status, the protocol the analysis recognises). Their text is
+ * cached with the objects it was made from, which the folds replace when they change, so it is never stale.
+ */
+const growingHaystacks = new WeakMap<TrafficRow, { from: unknown; read: unknown; text: string }>();
+
+/**
+ * The searchable text of a row, lower-cased. Cached per row object: frames, SSE events, routes and errors never
+ * change once made; exchange and connection rows are re-read when their exchange or connection changed.
+ */
 export function rowHaystack(row: TrafficListRow, traffic: TrafficState, analysis: AnalysisState): string {
   if (row.kind === 'audio-run') return 'audio frames';
+  if (row.kind === 'exchange') {
+    const ex = traffic.exchanges.get(row.id);
+    const read = analysis.exchanges.get(row.id);
+    const cached = growingHaystacks.get(row);
+    if (cached && cached.from === ex && cached.read === read) return cached.text;
+    const text = (
+      ex
+        ? [ex.request.method, ex.request.url, ex.response?.status ?? '', read?.protocol ?? '', read?.label ?? '', bodyStart(ex.requestBody)].join(' ')
+        : ''
+    ).toLowerCase();
+    growingHaystacks.set(row, { from: ex, read, text });
+    return text;
+  }
+  if (row.kind === 'connection') {
+    const conn = traffic.connections.get(row.id);
+    // The connection's view is replaced by every frame; its URL and protocol are what the text is made from.
+    const from = conn ? (conn.open ?? conn.failed) : undefined;
+    const protocol = analysis.connections.get(row.id)?.protocol ?? '';
+    const cached = growingHaystacks.get(row);
+    if (cached && cached.from === from && cached.read === protocol) return cached.text;
+    const text = (conn ? `websocket ${conn.open?.url ?? conn.failed?.url ?? ''} ${protocol}` : '').toLowerCase();
+    growingHaystacks.set(row, { from, read: protocol, text });
+    return text;
+  }
   let text = haystacks.get(row);
   if (text !== undefined) return text;
   switch (row.kind) {
-    case 'exchange': {
-      const ex = traffic.exchanges.get(row.id);
-      const read = analysis.exchanges.get(row.id);
-      text = ex
-        ? [ex.request.method, ex.request.url, ex.response?.status ?? '', read?.protocol ?? '', read?.label ?? '', bodyStart(ex.requestBody)].join(' ')
-        : '';
-      break;
-    }
     case 'sse': {
       const event = traffic.exchanges.get(row.exchangeId)?.sse[row.index];
       text = event ? `sse ${event.type ?? ''} ${event.raw.slice(0, SEARCHED_CHARS)}` : '';
-      break;
-    }
-    case 'connection': {
-      const conn = traffic.connections.get(row.id);
-      text = conn ? `websocket ${conn.open?.url ?? conn.failed?.url ?? ''} ${analysis.connections.get(row.id)?.protocol ?? ''}` : '';
       break;
     }
     case 'frame': {

@@ -57,10 +57,16 @@ export function parseViewHash(hash: string): ViewUrlState {
   return { view, filter, grouped: pairs.get('group') === '1', hideAudio: pairs.get('audio') === 'hide' };
 }
 
-/** The hash for a state; defaults are left out, so the plain view has an empty hash. */
+/** Half of a surrogate pair without its other half: encodeURIComponent throws a URIError on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The hash for a state; defaults are left out, so the plain view has an empty hash. Never throws: a lone
+ * surrogate in the search text (a paste can carry one) is written as U+FFFD.
+ */
 export function formatViewHash(state: ViewUrlState): string {
   const parts: string[] = [];
-  const add = (key: string, value: string) => parts.push(`${key}=${encodeURIComponent(value)}`);
+  const add = (key: string, value: string) => parts.push(`${key}=${encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'))}`);
   if (state.view !== 'calls') add('view', state.view);
   if (state.filter.text !== '') add('q', state.filter.text);
   // Names are joined with commas, so a function name containing a comma cannot round-trip; such names are
