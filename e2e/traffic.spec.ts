@@ -1,66 +1,18 @@
 /**
  * The browser UI against the real `toolscope serve`: traffic sent through a route by real clients appears
- * live (request, JSON body, SSE events while the stream is still open, WebSocket frames).
+ * live in the traffic view (request, JSON bodies, SSE events while the stream is still open, WebSocket
+ * frames), and the UI and the CLI keep their guarantees (token, SIGTERM).
  */
-import http from 'node:http';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { WebSocket, WebSocketServer } from 'ws';
-import { repoRoot, startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { callWebhook, closeSocket, nextMessage, openSocket, startToolBackend, type ToolBackend } from './support/backends.js';
+import { startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { openUi, screenshots, ui } from './support/ui.js';
 
-interface Backend {
-  url: string;
-  /** Lets the held SSE stream finish. */
-  releaseStream(): void;
-  close(): Promise<void>;
-}
-
-async function startBackend(): Promise<Backend> {
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (req.url === '/stream') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        res.write(
-          'event: action\ndata: {"service":"llm","action":"function_result","arguments":[{"name":"function_name","value":"get_weather"},{"name":"tool_call_id","value":"call_7"},{"name":"arguments","value":{"city":"Paris"}},{"name":"result","value":{"temperature":21}}]}\n\n',
-        );
-        void released.then(() => {
-          // Malformed on purpose: options must be a list of {name, value}; Daily ignores this silently.
-          res.write('event: update-config\ndata: {"config":[{"service":"tts","options":{"voice":"en-gb"}}]}\n\n');
-          res.end('data:close\n\n');
-        });
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ temperature: 21, unit: 'C', received: JSON.parse(body || '{}') }));
-    });
-  });
-  const sockets = new WebSocketServer({ server });
-  sockets.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    releaseStream: () => release(),
-    close: () =>
-      new Promise<void>((resolve) => {
-        release();
-        for (const client of sockets.clients) client.terminate();
-        sockets.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-let backend: Backend;
+let backend: ToolBackend;
 let serve: ServeProcess;
 
 test.beforeEach(async () => {
-  backend = await startBackend();
+  backend = await startToolBackend();
   serve = await startServe([backend.url]);
 });
 
@@ -71,67 +23,61 @@ test.afterEach(async () => {
 
 test('shows a webhook call, its JSON body, SSE events live and WebSocket frames', async ({ page }) => {
   const route = serve.routes[0]!;
-  await page.goto(serve.uiUrl);
-  await expect(page.getByRole('status', { name: 'Connection open' })).toBeVisible();
+  const { traffic, details, tabs, trafficView, calls, callsView } = ui(page);
+  await openUi(page, serve);
   await expect(page.getByRole('note', { name: 'No traffic yet' })).toContainText(route.replace('http://', ''));
 
   // A Daily Bots style webhook call through the route.
-  const response = await fetch(`${route}/weather`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ function_name: 'get_weather', tool_call_id: 'call_7', arguments: { city: 'Paris' } }),
-  });
-  expect(await response.json()).toMatchObject({ temperature: 21 });
-  const traffic = page.getByRole('listbox', { name: 'Traffic' });
+  const answer = await callWebhook(route, '/weather', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });
+  expect(JSON.parse(answer.text)).toMatchObject({ temperature: 21 });
+  await trafficView.click();
+  await expect(trafficView).toBeChecked();
+  await expect(page).toHaveURL(/#view=traffic$/);
   const exchange = traffic.getByRole('option', { name: 'POST /weather 200' });
-  await expect(exchange).toBeVisible();
   await exchange.click();
-  const details = page.getByRole('region', { name: 'Details' });
+  await expect(exchange).toHaveAttribute('aria-selected', 'true');
   await expect(details.getByRole('article', { name: 'Exchange POST /weather' })).toBeVisible();
-  // The request body is shown pretty-printed.
-  await expect(details).toContainText('"city": "Paris"');
-  await expect(details).toContainText('"temperature": 21');
+  // An answered exchange opens on its response; both bodies are pretty-printed.
+  await expect(tabs.getByRole('tab', { name: 'Response' })).toHaveAttribute('aria-selected', 'true');
+  await expect(details.getByRole('tabpanel')).toContainText('"temperature": 21');
+  await tabs.getByRole('tab', { name: 'Request' }).click();
+  await expect(details.getByRole('tabpanel')).toContainText('"city": "Paris"');
 
   // An SSE answer: the first event must appear while the stream is still open.
-  const stream = fetch(`${route}/stream`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ function_name: 'get_weather', tool_call_id: 'call_7', arguments: { city: 'Paris' } }),
-  });
-  const firstEvent = traffic.getByRole('option', { name: /^SSE action / });
-  await expect(firstEvent).toBeVisible();
+  const stream = callWebhook(route, '/held-stream', { name: 'get_weather', id: 'call_8', args: { city: 'Paris' } });
+  await expect(traffic.getByRole('option', { name: /^SSE action / })).toBeVisible();
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toHaveCount(0);
   backend.releaseStream();
-  const streamed = await (await stream).text();
-  expect(streamed).toContain('data:close');
+  expect((await stream).text).toContain('data:close');
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toBeVisible();
-  await traffic.getByRole('option', { name: /^POST \/stream 200/ }).click();
-  await expect(details.getByRole('listbox', { name: 'SSE events' }).getByRole('option')).toHaveCount(3);
-  // The analysis: both webhook calls are listed, and the malformed update-config is a finding on the stream.
-  const calls = page.getByRole('region', { name: 'Function calls' });
-  await expect(calls.getByRole('button', { name: /^Call get_weather ok/ })).toHaveCount(2);
-  await expect(calls.getByRole('button', { name: /^Call get_weather ok .*finding/ })).toHaveCount(1);
+  await traffic.getByRole('option', { name: 'POST /held-stream 200' }).click();
+  await tabs.getByRole('tab', { name: 'SSE events' }).click();
+  // A header row and the three events: action, update-config, data:close.
+  await expect(details.getByRole('table', { name: 'SSE events' }).getByRole('row')).toHaveCount(4);
+  await tabs.getByRole('tab', { name: 'Findings' }).click();
   await expect(details.getByRole('list', { name: 'Findings' }).getByRole('listitem', { name: /^error rtvi\// })).toBeVisible();
-  await page.screenshot({ path: path.join(repoRoot, 'e2e', 'artifacts', 'stream-findings-light.png') });
 
-  // A realtime WebSocket through the same route.
-  const socket = new WebSocket(`${route.replace('http://', 'ws://')}/v1/realtime`);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const echoed = new Promise<string>((resolve) => socket.once('message', (data) => resolve(data.toString())));
+  // The analysis: both webhook calls are in the calls view, the malformed update-config is a finding.
+  await callsView.click();
+  await expect(calls.getByRole('option', { name: /^Call get_weather ok/ })).toHaveCount(2);
+  await expect(calls.getByRole('option', { name: /^Call get_weather ok .*, 1 finding$/ })).toHaveCount(1);
+
+  // A realtime WebSocket through the same route (the backend echoes every frame).
+  await trafficView.click();
+  const socket = await openSocket(route, '/v1/realtime');
+  const echoed = nextMessage(socket, (m) => m.type === 'session.update');
   socket.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime' } }));
-  expect(await echoed).toContain('session.update');
+  await echoed;
   await expect(traffic.getByRole('option', { name: 'Frame to upstream session.update' })).toBeVisible();
   await expect(traffic.getByRole('option', { name: 'Frame to client session.update' })).toBeVisible();
-  socket.close(1000);
-  await expect(traffic.getByRole('option', { name: /^WebSocket \/v1\/realtime closed 1000/ })).toBeVisible();
+  await closeSocket(socket, 1000);
+  await expect(traffic.getByRole('option', { name: 'WebSocket /v1/realtime closed 1000' })).toBeVisible();
 
   await traffic.getByRole('option', { name: 'POST /weather 200' }).click();
-  await page.screenshot({ path: path.join(repoRoot, 'e2e', 'artifacts', 'traffic-light.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(repoRoot, 'e2e', 'artifacts', 'traffic-dark.png') });
+  await expect(details.getByRole('article', { name: 'Exchange POST /weather' })).toBeVisible();
+  await tabs.getByRole('tab', { name: 'Response' }).click();
+  await expect(details.getByRole('tabpanel')).toContainText('"temperature": 21');
+  await screenshots(page, 'traffic');
 });
 
 test('refuses the UI without its token', async ({ page }) => {
