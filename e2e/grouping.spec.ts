@@ -93,12 +93,11 @@ test('groups calls by connection and route, and folds a group', async ({ page })
   await expect(calls.getByRole('option', { name: /^(Webhooks|WebSocket) / })).toHaveCount(0);
 });
 
-// KNOWN BUG (renderer/src/ui/calls-timeline.tsx, onCursor): moving the cursor onto a group row only sets
+// Regression (was a bug in renderer/src/ui/calls-timeline.tsx, onCursor): moving the cursor onto a group row only sets
 // `selectedKey`; `selection` still holds the call the cursor left. Enter on the group then opens the details
 // of that call, which is not the selected row (and an open pane keeps showing it). Enter on a group row must
-// not open some other call. Remove test.fail() when fixed.
+// not open some other call.
 test('Enter on a group row does not open the details of another call', async ({ page }) => {
-  test.fail();
   const { calls, details, groupByConnection, shown } = ui(page);
   await openUi(page, serve, '#group=1');
   await makeTraffic();

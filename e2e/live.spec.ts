@@ -88,12 +88,11 @@ test('the "N new" pill, pause and resume, and clear', async ({ page }) => {
   await expect(call(68)).toBeVisible();
 });
 
-// KNOWN BUG (renderer/src/ui/no-calls-note.tsx): after "Clear", the calls view says "No function calls yet in
+// Regression (was a bug in renderer/src/ui/no-calls-note.tsx): after "Clear", the calls view says "No function calls yet in
 // 2 HTTP exchanges and 0 WebSocket connections": it counts the cleared exchanges (traffic.exchanges.size
 // ignores the clear mark) and claims they carried no calls, when each carried one. After a clear, no note
-// may describe cleared traffic. Remove test.fail() when fixed.
+// may describe cleared traffic.
 test('after Clear, the calls view does not describe the cleared traffic', async ({ page }) => {
-  test.fail();
   const { calls, shown, clear } = ui(page);
   await openUi(page, serve);
   await lookups(1, 2);

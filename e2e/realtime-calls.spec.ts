@@ -147,12 +147,10 @@ test('an answered and an unanswered realtime call, with the audio folded', async
   await expect(calls.getByRole('option')).toHaveCount(2);
 });
 
-// KNOWN BUG (shared/timeline/traffic-filter.ts, filterTrafficRows): `total` counts an unfolded run as one
+// Regression (was a bug in shared/timeline/traffic-filter.ts, filterTrafficRows): `total` counts an unfolded run as one
 // row while `rows` holds its frames too, so "Shown" reads "35 of 11 rows" after unfolding, as if a filter
 // were active and more rows were shown than exist. Unfolding is not filtering: it must read "35 rows".
-// Remove test.fail() when fixed.
 test('unfolding an audio run is not filtering: "Shown" counts the unfolded frames', async ({ page }) => {
-  test.fail();
   await page.setViewportSize({ width: 1280, height: 1100 });
   const { traffic, trafficView, shown } = ui(page);
   await openUi(page, serve, '#view=traffic');

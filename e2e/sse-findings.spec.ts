@@ -74,13 +74,12 @@ test('a bad update-config in an SSE answer: finding badge, marked raw bytes, and
   await screenshots(page, 'sse-finding-show-event');
 });
 
-// KNOWN BUG (renderer/src/ui/detail/show-event.ts, showEvent): "Show event" selects the event's traffic row
+// Regression (was a bug in renderer/src/ui/detail/show-event.ts, showEvent): "Show event" selects the event's traffic row
 // and switches to the traffic view but keeps the filter, which the calls view shares; when the filter hides
 // that row (here the text "Paris", which the call's arguments match but the update-config event does not),
 // the traffic list shows no selected row and the event is nowhere in the list. The jump must make the event
-// visible (e.g. clear the filter, or the parts of it that hide the row). Remove test.fail() when fixed.
+// visible (e.g. clear the filter, or the parts of it that hide the row).
 test('Show event makes the event visible in the traffic view even when a filter would hide it', async ({ page }) => {
-  test.fail();
   const { calls, details, tabs, traffic, trafficView, filter } = ui(page);
   await openUi(page, serve);
   await callWebhook(serve.routes[0]!, '/stream', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });

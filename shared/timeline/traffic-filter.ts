@@ -46,11 +46,14 @@ export function filterTrafficRows(input: TrafficFilterInput): FilteredTraffic {
   for (const row of rows) {
     if ((row.kind === 'audio-run' ? row.lastSeq : row.seq) <= input.clearedAfterSeq) continue;
     total++;
+    const expanded = row.kind === 'audio-run' && input.expandedRuns.has(runKey(row));
+    // An unfolded run shows its frames: they are rows of the unfiltered view too, not a filter result.
+    if (expanded) total += row.last - row.first + 1;
     if (row.kind === 'audio-run' && input.hideAudio) continue;
     if (facets && !passesFacets(row, input, problemSeqs)) continue;
     if (textual && !rowHaystack(row, input.traffic, input.analysis).includes(textual)) continue;
     out.push(row);
-    if (row.kind === 'audio-run' && input.expandedRuns.has(runKey(row))) {
+    if (row.kind === 'audio-run' && expanded) {
       for (let index = row.first; index <= row.last; index++) {
         const frame = input.traffic.connections.get(row.connectionId)?.frames[index];
         if (frame) out.push({ kind: 'frame', seq: frame.seq, connectionId: row.connectionId, index });

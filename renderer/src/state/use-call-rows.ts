@@ -4,7 +4,7 @@
  * debounce delay that every keystroke would pay.
  */
 import { useDeferredValue, useMemo } from 'react';
-import { buildCallRows, type CallRows } from '../../../shared/timeline/call-rows.js';
+import { buildCallRows, type CallRows, type CallRowsInput } from '../../../shared/timeline/call-rows.js';
 import { summariseFindingsByCall, type FindingSummary } from '../../../shared/timeline/timeline-filter.js';
 import { useAnalysis } from './use-analysis.js';
 import { useClearedAfterSeq, useTimelineStore } from './timeline-store.js';
@@ -23,7 +23,19 @@ export function useCallRows(): CallRows {
   const foldedGroups = useTimelineStore((s) => s.foldedGroups);
   const clearedAfterSeq = useClearedAfterSeq();
   return useMemo(
-    () => buildCallRows({ callOrder, calls, findingsByCall, filter, grouped, foldedGroups, clearedAfterSeq }),
+    () => sharedCallRows({ callOrder, calls, findingsByCall, filter, grouped, foldedGroups, clearedAfterSeq }),
     [callOrder, calls, findingsByCall, filter, grouped, foldedGroups, clearedAfterSeq],
   );
+}
+
+/**
+ * The list, the "Shown" count and the empty-list note all need the rows; computed once per input change
+ * for all of them, not once per component (a keystroke would otherwise filter three times).
+ */
+let last: { input: CallRowsInput; rows: CallRows } | null = null;
+
+function sharedCallRows(input: CallRowsInput): CallRows {
+  if (last && (Object.keys(input) as (keyof CallRowsInput)[]).every((key) => last!.input[key] === input[key])) return last.rows;
+  last = { input, rows: buildCallRows(input) };
+  return last.rows;
 }

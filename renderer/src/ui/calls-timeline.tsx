@@ -62,10 +62,17 @@ export function CallsTimeline() {
       const row = rows[index]!;
       const selection = useSelectionStore.getState();
       if (row.kind === 'call') selection.select({ kind: 'call', callKey: row.callKey }, selection.paneOpen);
-      else useSelectionStore.setState({ selectedKey: groupRowKey(row.groupKey) });
+      else selectGroup(row.groupKey);
     },
     [rows],
   );
+  // Enter on a group folds or unfolds it; on a call it opens the details.
+  const onOpen = useCallback(() => {
+    const key = useSelectionStore.getState().selectedKey;
+    const group = rows.find((row) => row.kind === 'group' && groupRowKey(row.groupKey) === key);
+    if (group?.kind === 'group') useTimelineStore.getState().toggleGroup(group.groupKey);
+    else openSelected();
+  }, [rows]);
   const onFold = useCallback(
     (index: number, open: boolean) => {
       const row = rows[index];
@@ -82,7 +89,7 @@ export function CallsTimeline() {
       keyAt={keyAt}
       selectedKey={selectedKey}
       onCursor={onCursor}
-      onOpen={openSelected}
+      onOpen={onOpen}
       onClose={closePane}
       onFold={onFold}
       columns={
@@ -107,6 +114,11 @@ export function CallsTimeline() {
       }}
     />
   );
+}
+
+/** A group is not a call: the cursor rests on it and the details of the call it left close. */
+function selectGroup(groupKey: string): void {
+  useSelectionStore.setState({ selection: null, selectedKey: groupRowKey(groupKey), paneOpen: false });
 }
 
 function openSelected(): void {
@@ -188,7 +200,7 @@ const GroupRow = memo(function GroupRow({ row, top }: { row: Extract<CallListRow
       className={`list-row group-row${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => {
-        useSelectionStore.setState({ selectedKey: key });
+        selectGroup(row.groupKey);
         toggle();
       }}
     >

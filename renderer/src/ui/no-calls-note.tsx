@@ -3,7 +3,7 @@
  * the traffic may be a protocol Toolscope does not read as calls, or the calls may all be filtered out.
  */
 import { isFilterActive } from '../../../shared/timeline/timeline-filter.js';
-import { useTimelineStore } from '../state/timeline-store.js';
+import { useClearedAfterSeq, useTimelineStore } from '../state/timeline-store.js';
 import { useCallRows } from '../state/use-call-rows.js';
 import { useTraffic } from '../state/use-traffic.js';
 
@@ -14,7 +14,15 @@ export function NoCallsNote() {
   const filtered = useTimelineStore((s) => isFilterActive(s.filter));
   const resetFilter = useTimelineStore((s) => s.resetFilter);
   const setView = useTimelineStore((s) => s.setView);
+  const cleared = useClearedAfterSeq() > 0;
   if (matched.length > 0 || exchanges + connections === 0) return null;
+  if (total === 0 && cleared) {
+    return (
+      <div className="list-note" role="note" aria-label="Cleared">
+        Cleared. New calls appear here as they arrive; the session file keeps everything.
+      </div>
+    );
+  }
   if (total > 0 && filtered) {
     return (
       <div className="list-note" role="note" aria-label="No matching calls">

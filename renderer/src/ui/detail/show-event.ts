@@ -7,6 +7,7 @@ import { useDetailTabStore } from '../../state/detail-tab-store.js';
 import { selectionKey, useSelectionStore } from '../../state/selection-store.js';
 import { useTimelineStore } from '../../state/timeline-store.js';
 import { currentTraffic } from '../../state/use-traffic.js';
+import { audioRunHolding } from '../../state/use-traffic-rows.js';
 
 /** Whether the event is still in the view (a cleared or replaced view may have lost it). */
 export function canShowEvent(seq: number): boolean {
@@ -19,7 +20,15 @@ export function showEvent(seq: number): boolean {
   if (!target) return false;
   const selection = { kind: 'row', row: target.row } as const;
   useDetailTabStore.getState().open(target.tab, selectionKey(selection));
+  // The row must be in the list: a filter, hidden audio or a folded run could leave nothing to select.
+  const timeline = useTimelineStore.getState();
+  timeline.resetFilter();
+  timeline.setHideAudio(false);
+  if (target.row.kind === 'frame') {
+    const run = audioRunHolding(target.row.connectionId, target.row.index);
+    if (run && !useTimelineStore.getState().expandedRuns.has(run)) timeline.toggleRun(run);
+  }
   useSelectionStore.getState().select(selection);
-  useTimelineStore.getState().setView('traffic');
+  timeline.setView('traffic');
   return true;
 }
