@@ -48,11 +48,6 @@ export function messageType(text: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** Audio frames are many and large; rows dim them so the function calls stand out. */
-export function looksLikeAudio(type: string | null): boolean {
-  return type !== null && /audio/i.test(type);
-}
-
 export function listenAddress(listen: { host: string; port: number }): string {
   const host = listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '::1' : listen.host;
   return host.includes(':') ? `[${host}]:${listen.port}` : `${host}:${listen.port}`;

@@ -8,10 +8,11 @@ import type { AudioRunRow } from '../../../shared/timeline/audio-runs.js';
 import { audioRunKey, selectRow, useIsSelected, useSelectionStore } from '../state/selection-store.js';
 import { useTimelineStore } from '../state/timeline-store.js';
 import { useTraffic } from '../state/use-traffic.js';
+import { useAnalysis } from '../state/use-analysis.js';
 import { connectionUrl } from './detail/connection-tab.js';
 import { directionArrow, directionWords } from './direction.js';
 import { exchangeStatusText, exchangeStatusTone } from './exchange-status.js';
-import { formatBytes, formatDuration, formatRelativeMs, listenAddress, looksLikeAudio, messageType, preview } from './format.js';
+import { formatBytes, formatDuration, formatRelativeMs, listenAddress, messageType, preview } from './format.js';
 
 import { rowDomId } from './live-list.js';
 
@@ -157,6 +158,8 @@ function ConnectionRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'con
 function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }> }) {
   const { row } = props;
   const frame = useTraffic((s) => s.connections.get(row.connectionId)?.frames[row.index]);
+  // The same rule as the folding, so a dimmed row is exactly one that a run would hold.
+  const markedAudio = useAnalysis((a) => a.frameTypes.get(row.seq)?.audio === true);
   if (!frame) return <RowShell {...props} label="Frame (missing)" t={null} kind="frame" name="?" />;
   const text = frame.encoding === 'utf8';
   const type = text ? messageType(frame.data) : null;
@@ -167,7 +170,7 @@ function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }
       label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}`}
       t={frame.t}
       kind="frame"
-      className={looksLikeAudio(type) ? 'child dim' : 'child'}
+      className={markedAudio || frame.opcode === 'binary' ? 'child dim' : 'child'}
       dir={
         <span className={`dir dir-${frame.direction}`} title={directionWords(frame.direction)}>
           {directionArrow(frame.direction)}
