@@ -755,9 +755,18 @@ class AnalysisDraft {
       all.sort((a, b) => a.ref.seq - b.ref.seq);
       findings = all;
     }
+    const calls = this.calls ?? this.base.calls;
+    const callOrder = this.callOrder ?? this.base.callOrder;
+    // A webhook call is recorded when its exchange is read, at the end of the batch, so in a batch that also
+    // starts realtime calls (a whole session file is one batch) it lands after them. Every reader of the order
+    // (timeline, report) wants start order: sort here, stably (the calls of one exchange share a start), and only
+    // when needed, since live batches are nearly always in order already.
+    if (this.callOrder && !inStartOrder(this.callOrder, calls)) {
+      this.callOrder.sort((a, b) => (calls.get(a)?.startSeq ?? 0) - (calls.get(b)?.startSeq ?? 0));
+    }
     return {
-      calls: this.calls ?? this.base.calls,
-      callOrder: this.callOrder ?? this.base.callOrder,
+      calls,
+      callOrder,
       findings,
       tools: this.tools ?? this.base.tools,
       exchanges,
@@ -784,4 +793,14 @@ class AnalysisDraft {
     (this.connections ??= new Map(this.base.connections as ReadonlyMap<string, ConnectionAnalysis>)).set(copy.id, copy);
     return copy;
   }
+}
+
+function inStartOrder(order: readonly string[], calls: ReadonlyMap<string, FunctionCall>): boolean {
+  let last = -Infinity;
+  for (const key of order) {
+    const seq = calls.get(key)?.startSeq ?? 0;
+    if (seq < last) return false;
+    last = seq;
+  }
+  return true;
 }

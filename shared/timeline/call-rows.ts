@@ -38,11 +38,6 @@ function groupSourceOf(call: FunctionCall): CallGroupSource {
   return call.source.kind === 'connection' ? { kind: 'connection', id: call.source.id } : { kind: 'route', id: call.routeId };
 }
 
-function inStartOrder(calls: readonly FunctionCall[]): boolean {
-  for (let i = 1; i < calls.length; i++) if (calls[i]!.startSeq < calls[i - 1]!.startSeq) return false;
-  return true;
-}
-
 export function buildCallRows(input: CallRowsInput): CallRows {
   const needle = needleOf(input.filter);
   const matched: FunctionCall[] = [];
@@ -53,11 +48,6 @@ export function buildCallRows(input: CallRowsInput): CallRows {
     total++;
     if (callMatches(call, input.findingsByCall.get(key), input.filter, needle)) matched.push(call);
   }
-  // `callOrder` is the order the analysis recorded calls in, which is not always the order they started: a webhook
-  // call is recorded when its exchange is read, at the end of a batch, so in a batch that also starts realtime
-  // calls (a loaded session file is one batch) it comes after them. Sort by start, stable so that the calls of one
-  // exchange (same start) keep their order; only when needed, since live batches are nearly always in order.
-  if (!inStartOrder(matched)) matched.sort((a, b) => a.startSeq - b.startSeq);
   if (!input.grouped) return { rows: matched.map((call) => ({ kind: 'call', callKey: call.key })), matched, total };
 
   // Groups appear in the order of their first call, their calls in order beneath them.

@@ -74,8 +74,9 @@ describe('order', () => {
     const n = log.events.length;
     log.advance(5).requestBody('x1', { function_name: 'lookup_order', tool_call_id: 'call_wh', arguments: {} });
     const live = foldBatches([log.events.slice(0, n), log.events.slice(n)]).at(-1)!;
-    // The analysis recorded the realtime call first: it was read in the first batch, the webhook call in the second.
-    expect(live.analysis.callOrder).toEqual(['w1/call_rt', 'x1/call_wh']);
+    // The realtime call was read in the first batch, the webhook call in the second; the analysis still keeps
+    // them in start order (the webhook's request came first).
+    expect(live.analysis.callOrder).toEqual(['x1/call_wh', 'w1/call_rt']);
     expect(keysOf(buildCallRows(input(live)).rows)).toEqual(['x1/call_wh', 'w1/call_rt']);
     expect(keysOf(buildCallRows(input(live, { grouped: true })).rows)).toEqual(['[route:r1]', 'x1/call_wh', '[connection:w1]', 'w1/call_rt']);
   });
