@@ -3,33 +3,22 @@
  * with the route's real address, each copyable.
  */
 import { expect, test } from '@playwright/test';
-import { callWebhook, startToolBackend, type ToolBackend } from './support/backends.js';
-import { startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { callWebhook } from './support/backends.js';
+import { proxiedToolBackend } from './support/proxied-tool-backend.js';
 import { openUi, readClipboard, screenshots, ui } from './support/ui.js';
 
-let backend: ToolBackend;
-let serve: ServeProcess;
-
-test.beforeEach(async () => {
-  backend = await startToolBackend();
-  serve = await startServe([backend.url]);
-});
-
-test.afterEach(async () => {
-  await serve?.stop();
-  await backend?.close();
-});
+const env = proxiedToolBackend();
 
 test('the empty state shows examples with the route port, copyable', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const route = serve.routes[0]!;
+  const route = env.serve.routes[0]!;
   const address = route.replace('http://', '');
-  await openUi(page, serve);
+  await openUi(page, env.serve);
   const empty = page.getByRole('note', { name: 'No traffic yet' });
   await expect(empty).toBeVisible();
   await expect(ui(page).shown).toHaveText('0 calls');
   const examples = empty.getByRole('region', { name: `Examples for ${address}` });
-  await expect(examples).toContainText(`Requests to ${route} are forwarded to ${backend.url}`);
+  await expect(examples).toContainText(`Requests to ${route} are forwarded to ${env.backend.url}`);
   for (const title of ['Daily Bots webhook_tools', 'Vapi server URL', 'Realtime WebSocket client']) {
     await expect(examples.getByRole('heading', { name: title })).toBeVisible();
     await expect(examples.getByRole('button', { name: `Copy ${title} example` })).toBeVisible();

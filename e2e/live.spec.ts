@@ -4,28 +4,17 @@
  * empties the list and later calls appear.
  */
 import { expect, test } from '@playwright/test';
-import { callWebhook, startToolBackend, type ToolBackend } from './support/backends.js';
-import { startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { callWebhook } from './support/backends.js';
+import { proxiedToolBackend } from './support/proxied-tool-backend.js';
 import { openUi, screenshots, scrollToTop, ui } from './support/ui.js';
 
-let backend: ToolBackend;
-let serve: ServeProcess;
-
-test.beforeEach(async () => {
-  backend = await startToolBackend();
-  serve = await startServe([backend.url]);
-});
-
-test.afterEach(async () => {
-  await serve?.stop();
-  await backend?.close();
-});
+const env = proxiedToolBackend();
 
 /** Calls `lookup_<from>` … `lookup_<to>`, ten at a time (the batches one after the other). */
 async function lookups(from: number, to: number): Promise<void> {
   for (let start = from; start <= to; start += 10) {
     const batch: Promise<unknown>[] = [];
-    for (let i = start; i <= Math.min(to, start + 9); i++) batch.push(callWebhook(serve.routes[0]!, '/lookup', { name: `lookup_${i}`, id: `id_${i}`, args: { i } }));
+    for (let i = start; i <= Math.min(to, start + 9); i++) batch.push(callWebhook(env.serve.routes[0]!, '/lookup', { name: `lookup_${i}`, id: `id_${i}`, args: { i } }));
     await Promise.all(batch);
   }
 }
@@ -34,7 +23,7 @@ test('the "N new" pill, pause and resume, and clear', async ({ page }) => {
   const { calls, shown, pause, resume, held, clear } = ui(page);
   const call = (i: number) => calls.getByRole('option', { name: new RegExp(`^Call lookup_${i} `) });
   const pill = page.getByRole('button', { name: /new, jump to newest$|^Jump to newest$/ });
-  await openUi(page, serve);
+  await openUi(page, env.serve);
 
   // The newest calls are at the bottom, and the list follows them.
   await lookups(1, 60);
@@ -94,7 +83,7 @@ test('the "N new" pill, pause and resume, and clear', async ({ page }) => {
 // may describe cleared traffic.
 test('after Clear, the calls view does not describe the cleared traffic', async ({ page }) => {
   const { calls, shown, clear } = ui(page);
-  await openUi(page, serve);
+  await openUi(page, env.serve);
   await lookups(1, 2);
   await expect(shown).toHaveText('2 calls');
   await clear.click();

@@ -4,27 +4,16 @@
  * finds it from the calls timeline, down to the bytes, and jumps to the event in the traffic view.
  */
 import { expect, test } from '@playwright/test';
-import { BAD_UPDATE_CONFIG_DATA, callWebhook, startToolBackend, type ToolBackend } from './support/backends.js';
-import { startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { BAD_UPDATE_CONFIG_DATA, callWebhook } from './support/backends.js';
+import { proxiedToolBackend } from './support/proxied-tool-backend.js';
 import { marks, openUi, screenshots, ui } from './support/ui.js';
 
-let backend: ToolBackend;
-let serve: ServeProcess;
-
-test.beforeEach(async () => {
-  backend = await startToolBackend();
-  serve = await startServe([backend.url]);
-});
-
-test.afterEach(async () => {
-  await serve?.stop();
-  await backend?.close();
-});
+const env = proxiedToolBackend();
 
 test('a bad update-config in an SSE answer: finding badge, marked raw bytes, and Show event', async ({ page }) => {
   const { calls, details, tabs, traffic, trafficView, callsView } = ui(page);
-  await openUi(page, serve);
-  const answer = await callWebhook(serve.routes[0]!, '/stream', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });
+  await openUi(page, env.serve);
+  const answer = await callWebhook(env.serve.routes[0]!, '/stream', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });
   expect(answer.text).toContain(BAD_UPDATE_CONFIG_DATA);
 
   // The timeline: the call is ok (its result arrived) but carries one error finding, shown as a badge.
@@ -81,8 +70,8 @@ test('a bad update-config in an SSE answer: finding badge, marked raw bytes, and
 // visible (e.g. clear the filter, or the parts of it that hide the row).
 test('Show event makes the event visible in the traffic view even when a filter would hide it', async ({ page }) => {
   const { calls, details, tabs, traffic, trafficView, filter } = ui(page);
-  await openUi(page, serve);
-  await callWebhook(serve.routes[0]!, '/stream', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });
+  await openUi(page, env.serve);
+  await callWebhook(env.serve.routes[0]!, '/stream', { name: 'get_weather', id: 'call_7', args: { city: 'Paris' } });
   await filter.fill('paris');
   const call = calls.getByRole('option', { name: /^Call get_weather ok .*, 1 finding$/ });
   await call.click();

@@ -4,27 +4,16 @@
  * frames), and the UI and the CLI keep their guarantees (token, SIGTERM).
  */
 import { expect, test } from '@playwright/test';
-import { callWebhook, closeSocket, nextMessage, openSocket, startToolBackend, type ToolBackend } from './support/backends.js';
-import { startServe, type ServeProcess } from './support/toolscope-serve.js';
+import { callWebhook, closeSocket, nextMessage, openSocket } from './support/backends.js';
+import { proxiedToolBackend } from './support/proxied-tool-backend.js';
 import { openUi, screenshots, ui } from './support/ui.js';
 
-let backend: ToolBackend;
-let serve: ServeProcess;
-
-test.beforeEach(async () => {
-  backend = await startToolBackend();
-  serve = await startServe([backend.url]);
-});
-
-test.afterEach(async () => {
-  await serve?.stop();
-  await backend?.close();
-});
+const env = proxiedToolBackend();
 
 test('shows a webhook call, its JSON body, SSE events live and WebSocket frames', async ({ page }) => {
-  const route = serve.routes[0]!;
+  const route = env.serve.routes[0]!;
   const { traffic, details, tabs, trafficView, calls, callsView } = ui(page);
-  await openUi(page, serve);
+  await openUi(page, env.serve);
   await expect(page.getByRole('note', { name: 'No traffic yet' })).toContainText(route.replace('http://', ''));
 
   // A Daily Bots style webhook call through the route.
@@ -47,7 +36,7 @@ test('shows a webhook call, its JSON body, SSE events live and WebSocket frames'
   const stream = callWebhook(route, '/held-stream', { name: 'get_weather', id: 'call_8', args: { city: 'Paris' } });
   await expect(traffic.getByRole('option', { name: /^SSE action / })).toBeVisible();
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toHaveCount(0);
-  backend.releaseStream();
+  env.backend.releaseStream();
   expect((await stream).text).toContain('data:close');
   await expect(traffic.getByRole('option', { name: /^SSE update-config/ })).toBeVisible();
   await traffic.getByRole('option', { name: 'POST /held-stream 200' }).click();
@@ -81,14 +70,14 @@ test('shows a webhook call, its JSON body, SSE events live and WebSocket frames'
 });
 
 test('refuses the UI without its token', async ({ page }) => {
-  const bare = serve.uiUrl.split('?')[0]!;
+  const bare = env.serve.uiUrl.split('?')[0]!;
   const response = await page.goto(bare);
   expect(response?.status()).toBe(401);
   await expect(page.locator('body')).toContainText('access token');
 });
 
 test('serve exits 0 on SIGTERM and keeps the session', async () => {
-  await fetch(`${serve.routes[0]!}/weather`, { method: 'POST', body: '{"a":1}' });
-  expect(await serve.stop()).toBe(0);
-  expect(serve.output()).toContain('stopped; session saved');
+  await fetch(`${env.serve.routes[0]!}/weather`, { method: 'POST', body: '{"a":1}' });
+  expect(await env.serve.stop()).toBe(0);
+  expect(env.serve.output()).toContain('stopped; session saved');
 });
