@@ -10,6 +10,7 @@ import { Analyzer } from '../../shared/analysis/analyzer.js';
 import type { LogEvent } from '../../shared/events.js';
 import { appendExchange, SyntheticLog } from '../../shared/import/synthetic-log.js';
 import { emptyTrafficState, foldEvents } from '../../shared/store/traffic-state.js';
+import { callDone as done, callOutput as output } from '../support/realtime-messages.js';
 
 type Direction = 'client-to-upstream' | 'upstream-to-client';
 
@@ -29,17 +30,6 @@ function realtimeSession(frames: [Direction, unknown][], close = true): LogEvent
   return log.events;
 }
 
-const done = (callId: string, name: string, args: string) => ({
-  type: 'response.function_call_arguments.done',
-  event_id: `ev_${callId}`,
-  response_id: 'resp_1',
-  item_id: `item_${callId}`,
-  output_index: 0,
-  call_id: callId,
-  name,
-  arguments: args,
-});
-const output = (callId: string, out: string) => ({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: out } });
 
 describe('realtime correlation', () => {
   it('matches a result to its call by id and times it', () => {

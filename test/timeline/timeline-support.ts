@@ -5,6 +5,7 @@
 import { Analyzer, type AnalysisState } from '../../shared/analysis/analyzer.js';
 import type { CapturedBody, LogEvent, NewEvent, WsDirection } from '../../shared/events.js';
 import { emptyTrafficState, foldEvents, type TrafficState } from '../../shared/store/traffic-state.js';
+import { callDone, callOutput } from '../support/realtime-messages.js';
 
 export const UP: WsDirection = 'client-to-upstream';
 export const DOWN: WsDirection = 'upstream-to-client';
@@ -116,17 +117,7 @@ export const appendAudio = (audio = 'AAAA') => ({ type: 'input_audio_buffer.appe
 export const audioDelta = (delta = 'AAAA') => ({ type: 'response.audio.delta', event_id: 'ev', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0, delta });
 export const commitAudio = () => ({ type: 'input_audio_buffer.commit' });
 export const responseCreated = () => ({ type: 'response.created', event_id: 'ev', response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress' } });
-export const callDone = (callId: string, name: string, args: string) => ({
-  type: 'response.function_call_arguments.done',
-  event_id: `ev_${callId}`,
-  response_id: 'resp_1',
-  item_id: `item_${callId}`,
-  output_index: 0,
-  call_id: callId,
-  name,
-  arguments: args,
-});
-export const callOutput = (callId: string, output: string) => ({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
+export { callDone, callOutput };
 
 // ---- Folding ----
 

@@ -20,6 +20,7 @@ import {
   type SubjectModel,
 } from '../../renderer/src/state/detail-subject.js';
 import { audioRunKey, type Selection } from '../../renderer/src/state/selection-store.js';
+import { callDone as done, callOutput as output } from '../support/realtime-messages.js';
 
 type Direction = 'client-to-upstream' | 'upstream-to-client';
 
@@ -29,17 +30,6 @@ const SSE_BODY =
   'event: action\ndata: {not json\n\n' +
   'data:close\n\n';
 
-const done = (callId: string, name: string, args: string) => ({
-  type: 'response.function_call_arguments.done',
-  event_id: `ev_${callId}`,
-  response_id: 'resp_1',
-  item_id: `item_${callId}`,
-  output_index: 0,
-  call_id: callId,
-  name,
-  arguments: args,
-});
-const output = (callId: string, out: string) => ({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: out } });
 const audio = { type: 'input_audio_buffer.append', audio: 'AAAA'.repeat(50) };
 const sessionUpdate = {
   type: 'session.update',
