@@ -207,6 +207,33 @@ function wsFrame(connectionId, direction, message) {
 // ---------------------------------------------------------------------------------------------------------
 // Daily Bots webhooks (JSON answers)
 
+/** The request head and body a Daily Bots bot sends for a webhook call; streaming calls add `Accept`. */
+function requestDrafts(exchangeId, routeId, url, requestText, extraHeaders) {
+  return [
+    {
+      at: 0,
+      make: () => ({
+        kind: 'http.request',
+        exchangeId,
+        routeId,
+        method: 'POST',
+        url,
+        httpVersion: '1.1',
+        headers: [
+          ['Host', '127.0.0.1:7801'],
+          ['User-Agent', 'aiohttp/3.9.5'],
+          ...extraHeaders,
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(utf8Bytes(requestText))],
+        ],
+        remoteAddress: '127.0.0.1',
+        upstreamUrl: `http://127.0.0.1:8000${url}`,
+      }),
+    },
+    { at: 0.4, make: () => ({ kind: 'http.request.body', exchangeId, body: textBody(requestText) }) },
+  ];
+}
+
 function webhookEpisode(r, routeId, stats) {
   const call = drawCall(r);
   const requestText = JSON.stringify({ function_name: call.name, tool_call_id: call.callId, arguments: call.args });
@@ -234,26 +261,7 @@ function webhookEpisode(r, routeId, stats) {
   return {
     kind: 'exchange',
     drafts: (exchangeId) => [
-      {
-        at: 0,
-        make: () => ({
-          kind: 'http.request',
-          exchangeId,
-          routeId,
-          method: 'POST',
-          url,
-          httpVersion: '1.1',
-          headers: [
-            ['Host', '127.0.0.1:7801'],
-            ['User-Agent', 'aiohttp/3.9.5'],
-            ['Content-Type', 'application/json'],
-            ['Content-Length', String(utf8Bytes(requestText))],
-          ],
-          remoteAddress: '127.0.0.1',
-          upstreamUrl: `http://127.0.0.1:8000${url}`,
-        }),
-      },
-      { at: 0.4, make: () => ({ kind: 'http.request.body', exchangeId, body: textBody(requestText) }) },
+      ...requestDrafts(exchangeId, routeId, url, requestText, []),
       {
         at: latency,
         make: () => ({
@@ -353,27 +361,7 @@ function sseEpisode(r, routeId, SseStreamReader, stats) {
   return {
     kind: 'exchange',
     drafts: (exchangeId) => [
-      {
-        at: 0,
-        make: () => ({
-          kind: 'http.request',
-          exchangeId,
-          routeId,
-          method: 'POST',
-          url,
-          httpVersion: '1.1',
-          headers: [
-            ['Host', '127.0.0.1:7801'],
-            ['User-Agent', 'aiohttp/3.9.5'],
-            ['Accept', 'text/event-stream'],
-            ['Content-Type', 'application/json'],
-            ['Content-Length', String(utf8Bytes(requestText))],
-          ],
-          remoteAddress: '127.0.0.1',
-          upstreamUrl: `http://127.0.0.1:8000${url}`,
-        }),
-      },
-      { at: 0.4, make: () => ({ kind: 'http.request.body', exchangeId, body: textBody(requestText) }) },
+      ...requestDrafts(exchangeId, routeId, url, requestText, [['Accept', 'text/event-stream']]),
       {
         at: headAt,
         make: () => ({

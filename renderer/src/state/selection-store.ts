@@ -53,9 +53,9 @@ export const useSelectionStore = create<SelectionStore>((set) => ({
   selectedKey: null,
   paneOpen: false,
   select: (selection, open = true) =>
-    set(
+    set((s) =>
       selection
-        ? { selection, selectedKey: selectionKey(selection), paneOpen: open ? true : useSelectionStore.getState().paneOpen }
+        ? { selection, selectedKey: selectionKey(selection), paneOpen: open || s.paneOpen }
         : { selection: null, selectedKey: null, paneOpen: false },
     ),
   setPaneOpen: (open) => set({ paneOpen: open }),
@@ -64,6 +64,16 @@ export const useSelectionStore = create<SelectionStore>((set) => ({
 /** True for exactly one row; a row component subscribes to this, so a selection change re-renders two rows. */
 export function useIsSelected(key: string): boolean {
   return useSelectionStore((s) => s.selectedKey === key);
+}
+
+/** Enter in a list: opens the details of what is selected, if anything is. */
+export function openPane(): void {
+  const { selection, setPaneOpen } = useSelectionStore.getState();
+  if (selection) setPaneOpen(true);
+}
+
+export function closePane(): void {
+  useSelectionStore.getState().setPaneOpen(false);
 }
 
 /** Shorthand for the many places that select a traffic row (a "show exchange" link, a list click). */

@@ -10,7 +10,7 @@ import { summariseArgs } from '../../../shared/timeline/args-summary.js';
 import type { CallListRow, CallGroupSource } from '../../../shared/timeline/call-rows.js';
 import type { FindingSummary } from '../../../shared/timeline/timeline-filter.js';
 import { barOf, waterfallSpan, type TimeSpan } from '../../../shared/timeline/waterfall.js';
-import { callRowKey, useIsSelected, useSelectionStore } from '../state/selection-store.js';
+import { callRowKey, closePane, openPane, useIsSelected, useSelectionStore } from '../state/selection-store.js';
 import { useTimelineStore } from '../state/timeline-store.js';
 import { currentAnalyzer } from '../state/traffic-store.js';
 import { useAnalysis } from '../state/use-analysis.js';
@@ -71,7 +71,7 @@ export function CallsTimeline() {
     const key = useSelectionStore.getState().selectedKey;
     const group = rows.find((row) => row.kind === 'group' && groupRowKey(row.groupKey) === key);
     if (group?.kind === 'group') useTimelineStore.getState().toggleGroup(group.groupKey);
-    else openSelected();
+    else openPane();
   }, [rows]);
   const onFold = useCallback(
     (index: number, open: boolean) => {
@@ -121,14 +121,6 @@ function selectGroup(groupKey: string): void {
   useSelectionStore.setState({ selection: null, selectedKey: groupRowKey(groupKey), paneOpen: false });
 }
 
-function openSelected(): void {
-  const { selection, setPaneOpen } = useSelectionStore.getState();
-  if (selection) setPaneOpen(true);
-}
-
-function closePane(): void {
-  useSelectionStore.getState().setPaneOpen(false);
-}
 
 interface CallRowProps {
   callKey: string;

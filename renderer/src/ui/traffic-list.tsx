@@ -6,7 +6,7 @@ import { useCallback } from 'react';
 import { runKey } from '../../../shared/timeline/traffic-filter.js';
 import type { TrafficListRow } from '../../../shared/timeline/audio-runs.js';
 import { rowKey } from '../state/row-key.js';
-import { audioRunKey, useSelectionStore, type Selection } from '../state/selection-store.js';
+import { audioRunKey, closePane, openPane, useSelectionStore, type Selection } from '../state/selection-store.js';
 import { useTimelineStore } from '../state/timeline-store.js';
 import { useTraffic } from '../state/use-traffic.js';
 import { useTrafficRows } from '../state/use-traffic-rows.js';
@@ -53,8 +53,8 @@ export function TrafficList() {
       keyAt={keyAt}
       selectedKey={selectedKey}
       onCursor={onCursor}
-      onOpen={() => useSelectionStore.getState().selection && useSelectionStore.getState().setPaneOpen(true)}
-      onClose={() => useSelectionStore.getState().setPaneOpen(false)}
+      onOpen={openPane}
+      onClose={closePane}
       onFold={onFold}
       columns={
         <>
