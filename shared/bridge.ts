@@ -39,25 +39,85 @@ export const coreInfoSchema = z.object({
 });
 export type CoreInfo = z.infer<typeof coreInfoSchema>;
 
-export const loadedSessionSchema = z.object({
+/** A session file in the sessions folder (or the live one), as the Sessions list shows it. */
+export const sessionSummarySchema = z.object({
+  path: z.string(),
+  fileName: z.string(),
+  /** From the header; null when the header cannot be read (then `error` says why). */
+  startedAt: z.string().nullable(),
+  appVersion: z.string().nullable(),
+  bytes: z.number().int().nonnegative(),
+  modifiedAt: z.string(),
+  /** Counted from the file (cached by size and modification time); null until known or when unreadable. */
+  events: z.number().int().nonnegative().nullable(),
+  calls: z.number().int().nonnegative().nullable(),
+  /** The file the core is writing right now. */
+  current: z.boolean(),
+  /** Why the file cannot be opened (not a session, newer format …), in a sentence. */
+  error: z.string().nullable(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+/**
+ * The answer to `openSession`: the header, checked (a wrong or newer format is refused with a sentence),
+ * and where the events start. The events themselves are read in slices with `readSession`, so a file of
+ * any size streams with progress instead of crossing the bridge as one message.
+ */
+export const openedSessionSchema = z.object({
   path: z.string(),
   header: sessionHeaderSchema,
-  events: z.array(logEventSchema),
-  warnings: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  /** File size when opened; a live file may grow, and reading stops at this size. */
+  bytes: z.number().int().nonnegative(),
+  /** Byte offset of the first event line (just after the header line). */
+  eventsOffset: z.number().int().nonnegative(),
 });
-export type LoadedSessionResult = z.infer<typeof loadedSessionSchema>;
+export type OpenedSession = z.infer<typeof openedSessionSchema>;
+
+/** Whole NDJSON lines from `offset`: the reader never cuts a line, so `text` always ends with a newline or at EOF. */
+export const sessionSliceSchema = z.object({
+  text: z.string(),
+  nextOffset: z.number().int().nonnegative(),
+  done: z.boolean(),
+});
+export type SessionSlice = z.infer<typeof sessionSliceSchema>;
 
 /** Every method: its parameter and result schemas. */
 export const bridgeMethods = {
   info: { params: z.object({}), result: coreInfoSchema },
   addRoute: { params: routeSpecSchema, result: routeInfoSchema },
   removeRoute: { params: z.object({ routeId: z.string() }), result: z.object({ removed: z.boolean() }) },
-  /** Opens a session file read-only; the caller shows its events in place of the live ones. */
-  openSession: { params: z.object({ path: z.string().min(1) }), result: loadedSessionSchema },
+  /** The session files in the sessions folder, newest first, plus the live one. */
+  listSessions: {
+    params: z.object({}),
+    result: z.object({ directory: z.string(), sessions: z.array(sessionSummarySchema) }),
+  },
+  /** Checks a session file's header; the caller then reads its events with `readSession` and shows them read-only. */
+  openSession: { params: z.object({ path: z.string().min(1) }), result: openedSessionSchema },
+  readSession: {
+    params: z.object({
+      path: z.string().min(1),
+      offset: z.number().int().nonnegative(),
+      /** Stop reading at this byte (the size `openSession` saw). */
+      end: z.number().int().nonnegative(),
+      /** Soft size of a slice; a single longer line is still returned whole. */
+      maxBytes: z.number().int().positive().max(64 * 1024 * 1024).optional(),
+    }),
+    result: sessionSliceSchema,
+  },
+  /** Closes the live session file and starts a new one; routes stay up. Subscribers get a reset batch. */
+  newSession: { params: z.object({}), result: coreInfoSchema },
   /** Copies the live session file (flushed first) to `path`. */
   saveSessionAs: {
     params: z.object({ path: z.string().min(1) }),
     result: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+  },
+  /**
+   * Turns a HAR file's text (Chrome, Firefox, HTTP Toolkit) into a session file in the sessions folder, so it
+   * is listed, opened and analysed like a recorded one.
+   */
+  importHar: {
+    params: z.object({ fileName: z.string().min(1), text: z.string() }),
+    result: z.object({ path: z.string(), events: z.number().int().nonnegative(), warnings: z.array(z.string()) }),
   },
 } as const;
 

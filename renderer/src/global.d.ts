@@ -5,6 +5,8 @@
 export interface ToolscopePreloadApi {
   call(method: string, params: unknown): Promise<unknown>;
   subscribe(onBatch: (batch: unknown) => void): () => void;
+  /** Commands from the application menu and native dialogs (shared/desktop-commands.ts), parsed by the receiver. */
+  onCommand(listener: (command: unknown) => void): () => void;
 }
 
 declare global {
