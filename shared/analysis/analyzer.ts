@@ -6,6 +6,7 @@
  * readers, and its calls and findings replace the previous ones. Realtime sockets can carry 100,000 frames,
  * so they are read frame by frame and correlated here: by call id within the connection.
  */
+import { FrameTypeIndex, type FrameType } from './frame-type-index.js';
 import type { EventOf, LogEvent } from '../events.js';
 import type { ExchangeView, TrafficState } from '../store/traffic-state.js';
 import { headerValue } from '../http-headers.js';
@@ -76,13 +77,13 @@ export interface AnalysisState {
   exchanges: ReadonlyMap<string, { protocol: Protocol | null; label: string | null; callKeys: readonly string[]; findings: readonly Finding[] }>;
   connections: ReadonlyMap<string, Readonly<Omit<ConnectionAnalysis, 'callKeys' | 'deltas' | 'argsJudged' | 'answeredFrom'>>>;
   /** Message types of realtime frames (by event seq), so the traffic view can name and fold them. */
-  frameTypes: ReadonlyMap<number, { protocol: Protocol; messageType: string; audio: boolean }>;
+  frameTypes: FrameTypeIndex;
   /** Realtime calls still waiting for a result: call key -> its connection and start time. */
   pending: ReadonlyMap<string, { connectionId: string; startT: number }>;
 }
 
 export function emptyAnalysisState(): AnalysisState {
-  return { calls: new Map(), callOrder: [], findings: [], tools: new Map(), exchanges: new Map(), connections: new Map(), frameTypes: new Map(), pending: new Map() };
+  return { calls: new Map(), callOrder: [], findings: [], tools: new Map(), exchanges: new Map(), connections: new Map(), frameTypes: FrameTypeIndex.empty(), pending: new Map() };
 }
 
 /**
@@ -645,7 +646,8 @@ class AnalysisDraft {
   private tools: Map<string, ToolDefinition> | null = null;
   private exchanges: Map<string, AnalysisState['exchanges'] extends ReadonlyMap<string, infer V> ? V : never> | null = null;
   private connections: Map<string, ConnectionAnalysis> | null = null;
-  private frameTypes: Map<number, { protocol: Protocol; messageType: string; audio: boolean }> | null = null;
+  /** Frame types read in this batch; added to the shared index once, at the end (see frame-type-index.ts). */
+  private readonly newFrameTypes = new Map<number, FrameType>();
   private pending: Map<string, { connectionId: string; startT: number }> | null = null;
   private readonly globalFindings: Finding[] = [];
   private readonly freshCalls = new Set<FunctionCall>();
@@ -691,8 +693,8 @@ class AnalysisDraft {
     (this.exchanges ??= new Map(this.base.exchanges)).set(id, value);
     this.findingsChanged = true;
   }
-  setFrameType(seq: number, value: { protocol: Protocol; messageType: string; audio: boolean }): void {
-    (this.frameTypes ??= new Map(this.base.frameTypes)).set(seq, value);
+  setFrameType(seq: number, value: FrameType): void {
+    this.newFrameTypes.set(seq, value);
   }
   hasPending(): boolean {
     return (this.pending ?? this.base.pending).size > 0;
@@ -771,7 +773,7 @@ class AnalysisDraft {
       tools: this.tools ?? this.base.tools,
       exchanges,
       connections,
-      frameTypes: this.frameTypes ?? this.base.frameTypes,
+      frameTypes: this.base.frameTypes.with(this.newFrameTypes),
       pending: this.pending ?? this.base.pending,
     };
   }

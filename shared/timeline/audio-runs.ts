@@ -9,6 +9,7 @@
  * Live traffic only appends rows, so the fold continues from the previous result instead of starting over:
  * one batch costs its own rows plus one copy of the row array, not a pass over 100,000 rows.
  */
+import type { FrameTypeLookup } from '../analysis/frame-type-index.js';
 import type { TrafficRow, TrafficState } from '../store/traffic-state.js';
 
 export interface AudioRunRow {
@@ -38,7 +39,7 @@ export interface AudioFold {
   openRuns: ReadonlyMap<string, number>;
 }
 
-export type FrameTypes = ReadonlyMap<number, { audio: boolean }>;
+export type FrameTypes = FrameTypeLookup<{ audio: boolean }>;
 
 export function isAudioFrame(frame: { seq: number; opcode: 'text' | 'binary' }, frameTypes: FrameTypes): boolean {
   return frame.opcode === 'binary' || frameTypes.get(frame.seq)?.audio === true;

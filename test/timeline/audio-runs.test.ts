@@ -225,7 +225,8 @@ describe('runs', () => {
     log.frame('w1', DOWN, { type: 'audio', audio_event: { audio_base_64: 'AAAA', event_id: 1 } });
     log.frame('w1', UP, { label: 'rtvi-ai', type: 'raw-audio', id: 'a1', data: { base64Audio: 'AAAA', sampleRate: 16000, numChannels: 1 } }); // RTVI
     const folded = foldAll(log.events);
-    expect([...folded.analysis.frameTypes.values()].map((t) => [t.messageType, t.audio])).toEqual([
+    const frameSeqs = log.events.filter((e) => e.kind === 'ws.frame').map((e) => e.seq);
+    expect(frameSeqs.map((seq) => folded.analysis.frameTypes.get(seq)).map((t) => [t?.messageType, t?.audio])).toEqual([
       ['user_audio_chunk', true],
       ['audio', true],
       ['raw-audio', true],

@@ -3,6 +3,7 @@
  * type, the direction and the head of the data. A realtime connection can carry 100,000 frames and grows
  * while it is shown, so a growing frame list is filtered from where the last pass stopped. Pure, no DOM.
  */
+import type { FrameTypeLookup } from '../../../../shared/analysis/frame-type-index.js';
 import type { EventOf } from '../../../../shared/events.js';
 import { isAudioFrame, type FrameTypes } from '../../../../shared/timeline/audio-runs.js';
 import { directionWords } from '../direction.js';
@@ -27,14 +28,14 @@ export interface FrameFilterResult {
 }
 
 /** The name a frame goes by: the analysis' message type, else a `type` read from its text, else its opcode. */
-export function frameTypeName(frame: Frame, frameTypes: ReadonlyMap<number, { messageType?: string }>): string {
+export function frameTypeName(frame: Frame, frameTypes: FrameTypeLookup<{ messageType?: string }>): string {
   const known = frameTypes.get(frame.seq)?.messageType;
   if (known) return known;
   if (frame.opcode === 'text') return messageType(frame.data) ?? 'text';
   return 'binary';
 }
 
-export function frameMatches(frame: Frame, frameTypes: FrameTypes & ReadonlyMap<number, { messageType?: string }>, options: FrameFilterOptions): boolean {
+export function frameMatches(frame: Frame, frameTypes: FrameTypes & FrameTypeLookup<{ messageType?: string }>, options: FrameFilterOptions): boolean {
   if (options.hideAudio && isAudioFrame(frame, frameTypes)) return false;
   if (!options.needle) return true;
   const { needle } = options;
@@ -52,7 +53,7 @@ export function frameMatches(frame: Frame, frameTypes: FrameTypes & ReadonlyMap<
 export function filterFrames(
   previous: FrameFilterResult | null,
   frames: readonly Frame[],
-  frameTypes: FrameTypes & ReadonlyMap<number, { messageType?: string }>,
+  frameTypes: FrameTypes & FrameTypeLookup<{ messageType?: string }>,
   options: FrameFilterOptions,
 ): FrameFilterResult {
   if (previous && previous.frames === frames && sameOptions(previous.options, options)) return previous;
