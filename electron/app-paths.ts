@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stampedSessionFile } from './session/session-file-name.js';
 
 function findPackageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -29,9 +30,13 @@ export const appVersion: string = (
 /** The built renderer (vite build output). */
 export const rendererDir = path.join(packageRoot, 'dist', 'renderer');
 
-/** Where sessions go by default: $TOOLSCOPE_HOME/sessions, else ~/.toolscope/sessions. */
-export function defaultSessionFile(startTime: Date = new Date()): string {
+/** The sessions folder: $TOOLSCOPE_HOME/sessions, else ~/.toolscope/sessions. */
+export function defaultSessionsDirectory(): string {
   const home = process.env.TOOLSCOPE_HOME ?? path.join(os.homedir(), '.toolscope');
-  const stamp = startTime.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-  return path.join(home, 'sessions', `session-${stamp}-${process.pid}.ndjson`);
+  return path.join(home, 'sessions');
+}
+
+/** Where a session goes by default: a stamped file in the sessions folder. */
+export function defaultSessionFile(startTime: Date = new Date()): string {
+  return stampedSessionFile(defaultSessionsDirectory(), startTime);
 }

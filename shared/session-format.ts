@@ -7,6 +7,11 @@ import { z } from 'zod';
 import { EVENT_FORMAT_VERSION, logEventSchema, type LogEvent } from './events.js';
 
 export const SESSION_FORMAT = 'toolscope-session';
+/**
+ * The oldest format version this code reads. Version 1 is the first; when a later version changes events in a
+ * way that cannot be read as they are, older files are either migrated on reading or refused here, by name.
+ */
+export const OLDEST_READABLE_VERSION = 1;
 
 export const sessionHeaderSchema = z.object({
   format: z.literal(SESSION_FORMAT),
@@ -53,6 +58,11 @@ export function parseSessionHeader(line: string): SessionHeader {
       `session format version ${looksLikeOurs.data.version} is newer than this Toolscope reads (${EVENT_FORMAT_VERSION}); update Toolscope`,
     );
   }
+  if (looksLikeOurs.data.version < OLDEST_READABLE_VERSION) {
+    throw new SessionFormatError(
+      `session format version ${looksLikeOurs.data.version} is older than this Toolscope reads (oldest ${OLDEST_READABLE_VERSION})`,
+    );
+  }
   const header = sessionHeaderSchema.safeParse(json);
   if (!header.success) throw new SessionFormatError(`session header is malformed: ${header.error.issues[0]?.message ?? 'invalid'}`);
   return header.data;
@@ -80,24 +90,6 @@ export interface LoadedSession {
   header: SessionHeader;
   events: LogEvent[];
   warnings: SessionWarning[];
-}
-
-/** Parses a whole session text (used by tests and small files; the Node reader streams). */
-export function parseSessionText(text: string): LoadedSession {
-  const lines = text.split('\n');
-  const first = lines[0];
-  if (first === undefined || first.trim() === '') throw new SessionFormatError('empty file: not a Toolscope session');
-  const header = parseSessionHeader(first);
-  const events: LogEvent[] = [];
-  const warnings: SessionWarning[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const parsed = parseSessionLine(line);
-    if (parsed.ok) events.push(parsed.event);
-    else warnings.push({ line: i + 1, message: parsed.message });
-  }
-  return { header, events, warnings };
 }
 
 export function serializeEvent(event: LogEvent): string {

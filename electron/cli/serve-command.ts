@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RouteSpec } from '../../shared/bridge.js';
 import { parseRouteFlag } from '../../shared/route-flag.js';
-import { appVersion, defaultSessionFile, rendererDir } from '../app-paths.js';
+import { appVersion, defaultSessionFile, defaultSessionsDirectory, rendererDir } from '../app-paths.js';
 import { ToolscopeCore } from '../core/toolscope-core.js';
 import { startUiServer } from '../server/ui-server.js';
 import { UsageError } from './usage-error.js';
@@ -31,7 +31,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveInt(flags.timeout, '--timeout');
   const sessionFile = path.resolve(flags.session ?? defaultSessionFile());
 
-  const core = new ToolscopeCore({ appVersion, sessionFile, config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
+  const core = new ToolscopeCore({ appVersion, sessionFile, sessionsDirectory: defaultSessionsDirectory(), config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Toolscope ${appVersion}`);
   try {

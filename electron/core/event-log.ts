@@ -10,10 +10,17 @@ import type { LogEvent, NewEvent } from '../../shared/events.js';
 export type EventSink = (event: LogEvent) => void;
 export type BatchListener = (events: readonly LogEvent[]) => void;
 
+interface Subscription {
+  onSnapshot: BatchListener;
+  listener: BatchListener;
+  /** Events up to this sequence number were in the snapshot; a flush must not deliver them again. */
+  skipUntilSeq: number;
+}
+
 export class EventLog {
-  private readonly events: LogEvent[] = [];
+  private events: LogEvent[] = [];
   private readonly sinks = new Set<EventSink>();
-  private readonly listeners = new Set<BatchListener>();
+  private readonly subscriptions = new Set<Subscription>();
   private pending: LogEvent[] = [];
   private flushScheduled = false;
   private seq = 0;
@@ -22,7 +29,7 @@ export class EventLog {
     const event = { ...partial, seq: ++this.seq, t: now() } as LogEvent;
     this.events.push(event);
     for (const sink of this.sinks) sink(event);
-    if (this.listeners.size > 0) {
+    if (this.subscriptions.size > 0) {
       this.pending.push(event);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -53,15 +60,33 @@ export class EventLog {
   subscribe(onSnapshot: BatchListener, listener: BatchListener): () => void {
     // Events already waiting for the next flush are part of the snapshot; the flush only reaches listeners
     // that subscribed before those events arrived.
-    const snapshot = this.events.slice();
-    const skipUntilSeq = this.seq;
-    onSnapshot(snapshot);
-    const guarded: BatchListener = (batch) => {
-      const fresh = batch.length > 0 && batch[0]!.seq <= skipUntilSeq ? batch.filter((e) => e.seq > skipUntilSeq) : batch;
-      if (fresh.length > 0) listener(fresh);
-    };
-    this.listeners.add(guarded);
-    return () => this.listeners.delete(guarded);
+    const subscription: Subscription = { onSnapshot, listener, skipUntilSeq: this.seq };
+    onSnapshot(this.events.slice());
+    this.subscriptions.add(subscription);
+    return () => this.subscriptions.delete(subscription);
+  }
+
+  /**
+   * Starts a new log (New session): numbering starts at 1 again, the sinks see `initial` as the first events,
+   * and every subscriber gets the new log as a fresh snapshot, which tells it to drop what it holds.
+   */
+  reset(initial: readonly NewEvent[]): void {
+    this.events = [];
+    this.pending = [];
+    this.seq = 0;
+    for (const partial of initial) {
+      const event = { ...partial, seq: ++this.seq, t: now() } as LogEvent;
+      this.events.push(event);
+      for (const sink of this.sinks) sink(event);
+    }
+    for (const subscription of this.subscriptions) {
+      subscription.skipUntilSeq = this.seq;
+      try {
+        subscription.onSnapshot(this.events.slice());
+      } catch {
+        // As in flush: one broken subscriber must not stop the others.
+      }
+    }
   }
 
   private flush(): void {
@@ -69,9 +94,12 @@ export class EventLog {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    for (const listener of this.listeners) {
+    for (const subscription of this.subscriptions) {
+      const skip = subscription.skipUntilSeq;
+      const fresh = batch[0]!.seq <= skip ? batch.filter((e) => e.seq > skip) : batch;
+      if (fresh.length === 0) continue;
       try {
-        listener(batch);
+        subscription.listener(fresh);
       } catch {
         // A failing subscriber (a UI socket that went away) must not stop the others or the proxy.
       }

@@ -3,14 +3,18 @@
  * routes. Everything the UI may ask of it goes through `bridge-handler.ts`.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { RouteInfo, RouteSpec } from '../../shared/bridge.js';
 import { EventLog, now } from './event-log.js';
 import { IdSource } from './id-source.js';
 import { RouteListener } from '../proxy/route-listener.js';
 import { DEFAULT_BODY_CAP } from '../proxy/body-capture.js';
 import { SessionWriter } from '../session/session-writer.js';
+import { stampedSessionFile, uniquePath } from '../session/session-file-name.js';
 import { parseUpstreamUrl } from '../../shared/route-flag.js';
-import type { ToolscopeConfig } from '../../shared/config/toolscope-config.js';
+import { analysisOptionsFrom, type ToolscopeConfig } from '../../shared/config/toolscope-config.js';
+import { analyseEvents } from '../../shared/analysis/session-report.js';
+import { SessionCatalog, type LiveSessionInfo } from '../session/session-catalog.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
@@ -24,26 +28,98 @@ export interface CoreOptions {
   defaultTimeoutMs?: number;
   /** The config file's contents, passed to the UI so its analysis uses the same settings. */
   config?: ToolscopeConfig | null;
+  /**
+   * Where session files are listed, HAR imports are written, and New session starts its file. Defaults to
+   * the folder of `sessionFile`; null (with no session file) disables them.
+   */
+  sessionsDirectory?: string | null;
+  /** The path for the next session file (New session); defaults to a stamped name in `sessionsDirectory`. */
+  nextSessionFile?: () => string;
 }
 
 export class ToolscopeCore {
   readonly log = new EventLog();
-  readonly startTime = now();
+  private started = now();
   private readonly ids = new IdSource();
   private readonly routes = new Map<string, RouteListener>();
-  private readonly writer: SessionWriter | null;
+  private writer: SessionWriter | null = null;
+  private removeWriterSink: (() => void) | null = null;
   private closed = false;
+  private sessionCatalog: SessionCatalog | null = null;
+  private liveCalls: { events: number; calls: number } | null = null;
 
   constructor(readonly options: CoreOptions) {
-    this.writer = options.sessionFile ? new SessionWriter(options.sessionFile, options.appVersion, this.startTime) : null;
-    if (this.writer) {
-      const writer = this.writer;
-      this.log.addSink((event) => writer.append(event));
-    }
+    if (options.sessionFile) this.useWriter(new SessionWriter(options.sessionFile, options.appVersion, this.started));
+  }
+
+  get startTime(): number {
+    return this.started;
   }
 
   get sessionFile(): string | null {
     return this.writer?.filePath ?? null;
+  }
+
+  get sessionsDirectory(): string | null {
+    if (this.options.sessionsDirectory !== undefined) return this.options.sessionsDirectory;
+    return this.options.sessionFile ? path.dirname(path.resolve(this.options.sessionFile)) : null;
+  }
+
+  /**
+   * Closes the session file and starts a new one, with the routes kept up: they are written again as the
+   * new file's first events, so each session file stands on its own.
+   */
+  newSession(): void {
+    if (this.closed) throw new Error('the core is shutting down');
+    const directory = this.sessionsDirectory;
+    const next = this.options.nextSessionFile?.() ?? (directory ? stampedSessionFile(directory, new Date()) : null);
+    this.started = now();
+    if (this.writer) {
+      this.removeWriterSink?.();
+      this.writer.close();
+      this.writer = null;
+    }
+    if (next) this.useWriter(new SessionWriter(uniquePath(next), this.options.appVersion, this.started));
+    this.log.reset(
+      this.listRoutes().map((route) => ({
+        kind: 'route.up' as const,
+        routeId: route.routeId,
+        listen: route.listen,
+        upstream: route.upstream,
+        timeoutMs: route.timeoutMs,
+      })),
+    );
+  }
+
+  /** The Sessions list of the sessions folder, or null when this core has none. */
+  get catalog(): SessionCatalog | null {
+    const directory = this.sessionsDirectory;
+    if (!directory) return null;
+    if (this.sessionCatalog?.directory !== directory) {
+      this.sessionCatalog = new SessionCatalog(directory, this.options.config ? analysisOptionsFrom(this.options.config) : {});
+    }
+    return this.sessionCatalog;
+  }
+
+  /** The live session as the Sessions list shows it; its call count is analysed again only when the log grew. */
+  liveSession(): LiveSessionInfo {
+    const events = this.log.all();
+    if (this.liveCalls?.events !== events.length) {
+      const options = this.options.config ? analysisOptionsFrom(this.options.config) : {};
+      this.liveCalls = { events: events.length, calls: analyseEvents(events, options).report.calls.length };
+    }
+    return {
+      path: this.sessionFile,
+      startedAt: new Date(this.started).toISOString(),
+      appVersion: this.options.appVersion,
+      events: events.length,
+      calls: this.liveCalls.calls,
+    };
+  }
+
+  private useWriter(writer: SessionWriter): void {
+    this.writer = writer;
+    this.removeWriterSink = this.log.addSink((event) => writer.append(event));
   }
 
   /** Starts listening; rejects with a sentence naming the cause (and records it) when the port is unusable. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_FORMAT_VERSION, type LogEvent, type NewEvent } from '../../shared/events.js';
-import { makeSessionHeader, parseSessionText, SessionFormatError } from '../../shared/session-format.js';
+import { makeSessionHeader, SessionFormatError } from '../../shared/session-format.js';
+import { parseSessionText } from '../../shared/session-line-reader.js';
 import { readSessionFile } from '../../electron/session/session-reader.js';
 import { SessionWriter } from '../../electron/session/session-writer.js';
 
