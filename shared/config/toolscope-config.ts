@@ -7,11 +7,18 @@ import { z } from 'zod';
 import type { AnalysisOptions } from '../analysis/analyzer.js';
 import type { ToolDefinition } from '../analysis/model.js';
 import { normaliseKnownConfig } from '../analysis/rtvi/rtvi-payload-linter.js';
+import { parseJsonPath } from '../export/redaction.js';
 
 const routeEntry = z.union([
   z.string(),
   z.object({ listen: z.union([z.number(), z.string()]), upstream: z.string(), timeoutMs: z.number().int().positive().optional() }),
 ]);
+
+/** A bad JSON path is refused here, with its position, rather than silently redacting nothing. */
+const jsonPathEntry = z.string().superRefine((path, ctx) => {
+  const parsed = parseJsonPath(path);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
 
 const toolEntry = z.object({ name: z.string(), description: z.string().optional(), parameters: z.unknown().optional() });
 
@@ -27,6 +34,14 @@ export const toolscopeConfigSchema = z
     botConfig: z.unknown().optional(),
     /** Tool definitions, when the platform does not send them on the wire. */
     tools: z.array(toolEntry).optional(),
+    /** Added to the default redaction rules of exports (`toolscope export`, the UI's HAR export). */
+    redaction: z
+      .object({
+        headers: z.array(z.string().min(1)).optional(),
+        queryParams: z.array(z.string().min(1)).optional(),
+        jsonPaths: z.array(jsonPathEntry).optional(),
+      })
+      .optional(),
   })
   .passthrough();
 export type ToolscopeConfig = z.infer<typeof toolscopeConfigSchema>;
