@@ -1,6 +1,8 @@
 /** The `toolscope` command line. */
 import { Command, CommanderError, Option } from 'commander';
 import { appVersion } from '../app-paths.js';
+import { exportCommand, type ExportFlags } from './export-command.js';
+import { importCommand, type ImportFlags } from './import-command.js';
 import { reportCommand, type ReportFlags } from './report-command.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
 import { UsageError } from './usage-error.js';
@@ -36,6 +38,27 @@ program
   .action(async (file: string, flags: ReportFlags) => {
     // Exit 1 when there is an error finding, so CI can fail on it.
     process.exitCode = await reportCommand(file, flags);
+  });
+
+program
+  .command('export')
+  .description('write a session file as a HAR 1.2 file, with secrets redacted')
+  .argument('<FILE>', 'a session file (.ndjson)')
+  .requiredOption('--har <OUT>', 'the HAR file to write')
+  .addOption(new Option('--no-redact', 'keep secrets (headers, cookies, query parameters, JSON paths) as captured'))
+  .option('--config <FILE>', 'a toolscope.config.json whose "redaction" rules are added to the defaults')
+  .action(async (file: string, flags: ExportFlags) => {
+    await exportCommand(file, flags);
+  });
+
+program
+  .command('import')
+  .description('write a HAR file (Chrome, Firefox, HTTP Toolkit, Toolscope) as a Toolscope session file')
+  .argument('<HAR>', 'a HAR 1.2 file')
+  .requiredOption('--session <OUT>', 'the session file to write (.ndjson)')
+  .option('--force', 'overwrite OUT when it exists')
+  .action((file: string, flags: ImportFlags) => {
+    importCommand(file, flags);
   });
 
 function collect(value: string, previous: string[]): string[] {
