@@ -6,6 +6,7 @@ import { formatClock, formatDuration, listenAddress } from '../format.js';
 import { KvList } from '../kv-list.js';
 import { useTraffic } from '../../state/use-traffic.js';
 import { BodyView } from './body-view.js';
+import { CopyAsMenu } from './copy-as-menu.js';
 import { DetailSection } from './detail-section.js';
 import { ExchangeProblem } from './exchange-problem.js';
 import { HeadersTable } from './headers-table.js';
@@ -17,6 +18,7 @@ export const RequestTab = memo(function RequestTab({ exchangeId }: { exchangeId:
   const { request } = exchange;
   return (
     <div className="dp-exchange">
+      <CopyAsMenu exchange={exchange} listen={route?.listen} />
       <p className="dp-request-line mono">
         <span className="method">{request.method}</span> {request.url} <span className="muted">HTTP/{request.httpVersion}</span>
       </p>
