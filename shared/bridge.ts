@@ -160,6 +160,19 @@ export const bridgeServerMessageSchema = z.union([
 ]);
 export type BridgeServerMessage = z.infer<typeof bridgeServerMessageSchema>;
 
+/**
+ * The WebSocket transport answers `readSession` with one binary frame instead of a JSON result: the UTF-8 JSON
+ * of this header, a newline, then the slice's bytes as they are in the file. Sent as a JSON string, every
+ * quote of the NDJSON would be escaped by the core and unescaped by the page, which cost more than reading.
+ */
+export const sliceFrameHeaderSchema = z.object({
+  type: z.literal('slice'),
+  id: z.number().int(),
+  nextOffset: z.number().int().nonnegative(),
+  done: z.boolean(),
+});
+export type SliceFrameHeader = z.infer<typeof sliceFrameHeaderSchema>;
+
 export function isBridgeMethod(name: string): name is BridgeMethod {
   return Object.prototype.hasOwnProperty.call(bridgeMethods, name);
 }

@@ -16,6 +16,8 @@ export interface ServeProcess {
   routes: string[];
   uiUrl: string;
   sessionFile: string;
+  /** Its sessions folder ($TOOLSCOPE_HOME/sessions, in a temporary folder, never the user's own). */
+  sessionsDirectory: string;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -23,10 +25,12 @@ export interface ServeProcess {
 export async function startServe(routeUpstreams: string[], extraArgs: string[] = []): Promise<ServeProcess> {
   const cli = path.join(repoRoot, 'dist', 'node', 'electron', 'cli', 'toolscope.js');
   if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
-  const sessionFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'toolscope-e2e-')), 'session.ndjson');
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'toolscope-e2e-'));
+  const sessionFile = path.join(tempDir, 'session.ndjson');
+  const home = path.join(tempDir, 'home');
   const args = [cli, 'serve', '--no-open', '--ui-port', '0', '--session', sessionFile, ...extraArgs];
   for (const upstream of routeUpstreams) args.push('--route', `0=${upstream}`);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOOLSCOPE_HOME: home } });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -53,5 +57,5 @@ export async function startServe(routeUpstreams: string[], extraArgs: string[] =
   }
   const routes = [...text.matchAll(/^route \S+\s+(http:\/\/\S+) ->/gm)].map((m) => m[1]!);
   const uiUrl = /^ui\s+(\S+)/m.exec(text)![1]!;
-  return { child, routes, uiUrl, sessionFile, output: () => text, stop };
+  return { child, routes, uiUrl, sessionFile, sessionsDirectory: path.join(home, 'sessions'), output: () => text, stop };
 }

@@ -10,38 +10,64 @@ import {
   type BridgeResult,
   type BridgeParams,
 } from '../../shared/bridge.js';
-import { readSessionFile } from '../session/session-reader.js';
+import { openSessionForReading, readSessionSlice, readSessionSliceBytes } from '../session/session-slices.js';
+import { importHarText } from '../session/har-import.js';
 import type { ToolscopeCore } from './toolscope-core.js';
 
 export async function handleBridgeCall(core: ToolscopeCore, method: string, rawParams: unknown): Promise<unknown> {
   if (!isBridgeMethod(method)) throw new Error(`unknown method "${method}"`);
+  return run(core, method, parseParams(method, rawParams));
+}
+
+/**
+ * `readSession` as bytes, for the UI server, which sends them in a binary frame: as a JSON string, every quote
+ * of the NDJSON would be escaped by the core and unescaped by the page, which cost more than reading the file.
+ */
+export function readSessionBytes(rawParams: unknown): { bytes: Buffer; nextOffset: number; done: boolean } {
+  const { path: file, offset, end, maxBytes } = parseParams('readSession', rawParams);
+  return readSessionSliceBytes(path.resolve(file), offset, end, maxBytes);
+}
+
+function parseParams<M extends BridgeMethod>(method: M, rawParams: unknown): BridgeParams<M> {
   const parsed = bridgeMethods[method].params.safeParse(rawParams ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid parameters for ${method}: ${issue ? `${issue.path.join('.') || 'params'}: ${issue.message}` : 'invalid'}`);
   }
-  return run(core, method, parsed.data as BridgeParams<typeof method>);
+  return parsed.data as BridgeParams<M>;
 }
 
 async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, params: BridgeParams<M>): Promise<BridgeResult<M>> {
   // Each branch narrows by method name; the casts only restate what the switch proved.
   switch (method) {
     case 'info':
-      return {
-        appVersion: core.options.appVersion,
-        sessionFile: core.sessionFile,
-        startedAt: new Date(core.startTime).toISOString(),
-        routes: core.listRoutes(),
-        config: core.options.config ?? null,
-      } as BridgeResult<M>;
+      return info(core) as BridgeResult<M>;
     case 'addRoute':
       return (await core.addRoute(params as BridgeParams<'addRoute'>)) as BridgeResult<M>;
     case 'removeRoute':
       return { removed: await core.removeRoute((params as BridgeParams<'removeRoute'>).routeId) } as BridgeResult<M>;
-    case 'openSession': {
-      const file = path.resolve((params as BridgeParams<'openSession'>).path);
-      const loaded = await readSessionFile(file);
-      return { path: file, ...loaded } as BridgeResult<M>;
+    case 'listSessions': {
+      const catalog = core.catalog;
+      const live = core.liveSession();
+      return {
+        directory: catalog?.directory ?? '',
+        sessions: catalog ? catalog.list(live, core.earlierSessionFiles) : [],
+      } as BridgeResult<M>;
+    }
+    case 'openSession':
+      return openSessionForReading(path.resolve((params as BridgeParams<'openSession'>).path)) as BridgeResult<M>;
+    case 'readSession': {
+      const { path: file, offset, end, maxBytes } = params as BridgeParams<'readSession'>;
+      return readSessionSlice(path.resolve(file), offset, end, maxBytes) as BridgeResult<M>;
+    }
+    case 'newSession':
+      core.newSession();
+      return info(core) as BridgeResult<M>;
+    case 'importHar': {
+      const directory = core.sessionsDirectory;
+      if (!directory) throw new Error('this Toolscope has no sessions folder to import into');
+      const { fileName, text } = params as BridgeParams<'importHar'>;
+      return importHarText(text, fileName, directory, core.options.appVersion) as BridgeResult<M>;
     }
     case 'saveSessionAs': {
       const file = path.resolve((params as BridgeParams<'saveSessionAs'>).path);
@@ -50,4 +76,14 @@ async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, param
     default:
       throw new Error(`unhandled method "${String(method)}"`);
   }
+}
+
+function info(core: ToolscopeCore): BridgeResult<'info'> {
+  return {
+    appVersion: core.options.appVersion,
+    sessionFile: core.sessionFile,
+    startedAt: new Date(core.startTime).toISOString(),
+    routes: core.listRoutes(),
+    config: core.options.config ?? null,
+  };
 }

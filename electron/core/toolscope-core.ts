@@ -47,6 +47,8 @@ export class ToolscopeCore {
   private closed = false;
   private sessionCatalog: SessionCatalog | null = null;
   private liveCalls: { events: number; calls: number } | null = null;
+  /** Session files this core wrote before the current one (New session), wherever they are. */
+  private readonly earlierFiles: string[] = [];
 
   constructor(readonly options: CoreOptions) {
     if (options.sessionFile) this.useWriter(new SessionWriter(options.sessionFile, options.appVersion, this.started));
@@ -77,6 +79,7 @@ export class ToolscopeCore {
     if (this.writer) {
       this.removeWriterSink?.();
       this.writer.close();
+      this.earlierFiles.push(this.writer.filePath);
       this.writer = null;
     }
     if (next) this.useWriter(new SessionWriter(uniquePath(next), this.options.appVersion, this.started));
@@ -99,6 +102,10 @@ export class ToolscopeCore {
       this.sessionCatalog = new SessionCatalog(directory, this.options.config ? analysisOptionsFrom(this.options.config) : {});
     }
     return this.sessionCatalog;
+  }
+
+  get earlierSessionFiles(): readonly string[] {
+    return this.earlierFiles;
   }
 
   /** The live session as the Sessions list shows it; its call count is analysed again only when the log grew. */

@@ -41,12 +41,16 @@ export class SessionCatalog {
     private readonly analysisOptions: AnalysisOptions = {},
   ) {}
 
-  /** The list now; counts that are not known yet are started in the background. */
-  list(live: LiveSessionInfo | null): SessionSummary[] {
+  /**
+   * The list now; counts that are not known yet are started in the background. `alsoFiles` are session files
+   * outside the folder that belong in the list anyway (the earlier sessions of this run, written where
+   * `--session` said).
+   */
+  list(live: LiveSessionInfo | null, alsoFiles: readonly string[] = []): SessionSummary[] {
     const cache = this.loadCache();
     const livePath = live?.path ? path.resolve(live.path) : null;
     const summaries: SessionSummary[] = [];
-    for (const file of this.sessionFiles()) {
+    for (const file of this.sessionFiles(alsoFiles)) {
       if (file.path === livePath) continue;
       const summary = describe(file.path, file.stat);
       const counts = cache.get(file.path);
@@ -67,18 +71,17 @@ export class SessionCatalog {
     while (this.counting) await this.counting;
   }
 
-  private sessionFiles(): { path: string; stat: fs.Stats }[] {
-    let names: string[];
+  private sessionFiles(alsoFiles: readonly string[] = []): { path: string; stat: fs.Stats }[] {
+    let names: string[] = [];
     try {
       names = fs.readdirSync(this.directory);
     } catch {
       // No folder yet: nothing was recorded here.
-      return [];
     }
+    const paths = new Set(names.filter((name) => name.endsWith('.ndjson')).map((name) => path.join(this.directory, name)));
+    for (const file of alsoFiles) paths.add(path.resolve(file));
     const files: { path: string; stat: fs.Stats }[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.ndjson')) continue;
-      const file = path.join(this.directory, name);
+    for (const file of paths) {
       try {
         const stat = fs.statSync(file);
         if (stat.isFile()) files.push({ path: file, stat });
@@ -126,8 +129,8 @@ export class SessionCatalog {
   private saveCache(): void {
     try {
       fs.mkdirSync(this.directory, { recursive: true });
-      const known = new Set(this.sessionFiles().map((f) => f.path));
-      const entries = Object.fromEntries([...this.loadCache()].filter(([file]) => known.has(file)));
+      // Forget files that are gone, so the cache does not grow forever.
+      const entries = Object.fromEntries([...this.loadCache()].filter(([file]) => fs.existsSync(file)));
       fs.writeFileSync(path.join(this.directory, CACHE_FILE), JSON.stringify(entries));
     } catch {
       // A read-only folder still lists; the counts are just not remembered across runs.

@@ -15,7 +15,9 @@ import {
   type BridgeRequest,
   type BridgeResult,
   type EventBatch,
+  type SliceFrameHeader,
   type ToolscopeBridge,
+  sliceFrameHeaderSchema,
 } from '../../../shared/bridge.js';
 import { BatchFanout } from './batch-fanout.js';
 import type { ConnectionStatusSink } from './connection-store.js';
@@ -28,6 +30,8 @@ export interface WsBridgeOptions {
   /** How long a call may wait for the socket to (re)open before it fails. */
   connectWaitMs?: number;
 }
+
+const decoder = new TextDecoder('utf-8');
 
 interface PendingCall {
   method: BridgeMethod;
@@ -106,6 +110,7 @@ export class WsBridgeClient implements ToolscopeBridge {
       return;
     }
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     let opened = false;
     socket.addEventListener('open', () => {
       opened = true;
@@ -140,6 +145,10 @@ export class WsBridgeClient implements ToolscopeBridge {
   }
 
   private onMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      this.onSliceFrame(new Uint8Array(data));
+      return;
+    }
     if (typeof data !== 'string') return;
     let json: unknown;
     try {
@@ -169,6 +178,31 @@ export class WsBridgeClient implements ToolscopeBridge {
     const result = bridgeMethods[call.method].result.safeParse(message.value);
     if (result.success) this.settle(message.id, null, result.data);
     else this.settle(message.id, new Error(`unexpected answer to ${call.method}: ${result.error.issues[0]?.message ?? 'invalid'}`));
+  }
+
+  /** A `readSession` answer: header line, then the slice's bytes (see sliceFrameHeaderSchema). */
+  private onSliceFrame(bytes: Uint8Array): void {
+    const newline = bytes.indexOf(0x0a);
+    let header: SliceFrameHeader | null = null;
+    if (newline !== -1) {
+      try {
+        const parsed = sliceFrameHeaderSchema.safeParse(JSON.parse(decoder.decode(bytes.subarray(0, newline))));
+        if (parsed.success) header = parsed.data;
+      } catch {
+        // Reported below like any malformed message.
+      }
+    }
+    if (!header) {
+      this.options.status.rejected(1);
+      return;
+    }
+    const result = bridgeMethods.readSession.result.safeParse({
+      text: decoder.decode(bytes.subarray(newline + 1)),
+      nextOffset: header.nextOffset,
+      done: header.done,
+    });
+    if (result.success) this.settle(header.id, null, result.data);
+    else this.settle(header.id, new Error(`unexpected answer to readSession: ${result.error.issues[0]?.message ?? 'invalid'}`));
   }
 
   private settle(id: number, error: Error | null, value?: unknown): void {

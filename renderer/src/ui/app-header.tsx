@@ -1,9 +1,9 @@
 /** The top bar: app name, connection, event count, routes, and the forms that change them. */
 import { useConnectionStore } from '../bridge/connection-store.js';
+import { useDialogStore } from '../state/dialog-store.js';
 import { useTrafficStore } from '../state/traffic-store.js';
 import { AddRouteForm } from './add-route-form.js';
 import { ConnectionStatus } from './connection-status.js';
-import { OpenSessionForm } from './open-session-form.js';
 import { RoutesBar } from './routes-bar.js';
 
 export function AppHeader() {
@@ -14,7 +14,7 @@ export function AppHeader() {
         <ConnectionStatus />
         <EventCount />
         <div className="spacer" />
-        <OpenSessionForm />
+        <SessionButtons />
       </div>
       <div className="header-row routes-row">
         <span className="routes-label" aria-hidden="true">
@@ -24,6 +24,23 @@ export function AppHeader() {
         <AddRouteForm />
       </div>
     </header>
+  );
+}
+
+function SessionButtons() {
+  const show = useDialogStore((s) => s.show);
+  return (
+    <div className="session-buttons">
+      <button type="button" onClick={() => show('sessions')}>
+        Sessions…
+      </button>
+      <button type="button" onClick={() => show('export')}>
+        Export HAR…
+      </button>
+      <button type="button" aria-label="Preferences" title="Preferences" onClick={() => show('preferences')}>
+        ⚙
+      </button>
+    </div>
   );
 }
 

@@ -2,12 +2,15 @@
 import { useEffect } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { getBridge } from '../bridge/get-bridge.js';
+import { listenForDesktopCommands } from '../bridge/desktop-commands.js';
 import { startLiveFeed } from '../state/live-feed.js';
 import { useSelectionStore } from '../state/selection-store.js';
 import { syncViewWithUrl, useTimelineStore } from '../state/timeline-store.js';
 import { AppHeader } from './app-header.js';
 import { CallsTimeline } from './calls-timeline.js';
 import { DetailPane } from './detail-pane.js';
+import { Dialogs } from './dialogs.js';
+import { FileDrop } from './file-drop.js';
 import { EmptyState } from './empty-state.js';
 import { NoCallsNote } from './no-calls-note.js';
 import { SessionBanner } from './session-banner.js';
@@ -18,6 +21,7 @@ export function App() {
   useEffect(() => startLiveFeed(getBridge()), []);
   useEffect(() => syncViewWithUrl(), []);
   useEffect(() => closePaneOnEscape(), []);
+  useEffect(() => listenForDesktopCommands(), []);
   const paneOpen = useSelectionStore((s) => s.paneOpen && s.selection !== null);
   const view = useTimelineStore((s) => s.view);
   const layout = useDefaultLayout({ id: 'toolscope-workspace', panelIds: paneOpen ? ['list', 'details'] : ['list'], storage: localStorage });
@@ -49,6 +53,8 @@ export function App() {
           </>
         )}
       </Group>
+      <Dialogs />
+      <FileDrop />
     </div>
   );
 }
@@ -57,6 +63,8 @@ export function App() {
 function closePaneOnEscape(): () => void {
   const onKey = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
+    // Esc in a dialog closes the dialog (the <dialog> element does that itself), not the details behind it.
+    if (document.querySelector('dialog[open]')) return;
     const target = event.target as HTMLElement | null;
     if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
     const { paneOpen, setPaneOpen } = useSelectionStore.getState();

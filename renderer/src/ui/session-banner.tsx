@@ -1,29 +1,83 @@
-/** Says plainly that a saved session is on screen, not live traffic, and offers the way back. */
-import { useSelectionStore } from '../state/selection-store.js';
-import { useViewStore } from '../state/view-store.js';
+/**
+ * Says plainly that a saved session is on screen, not live traffic, shows how far a big file has loaded, and
+ * offers the way back.
+ */
+import { useLoadProgress, useViewStore } from '../state/view-store.js';
+import { formatBytes } from './format.js';
 
 export function SessionBanner() {
   const session = useViewStore((s) => s.session);
-  if (!session) return null;
-  const back = () => {
-    useSelectionStore.getState().select(null);
-    useViewStore.getState().showLive();
-  };
+  const opening = useViewStore((s) => s.opening);
+  const openError = useViewStore((s) => s.openError);
+  const dismiss = useViewStore((s) => s.dismissOpenError);
+  if (!session) {
+    if (opening) {
+      return (
+        <div className="session-banner" role="region" aria-label="Session file">
+          <span role="status">Opening {opening}…</span>
+        </div>
+      );
+    }
+    if (!openError) return null;
+    return (
+      <div className="session-banner session-banner-error" role="region" aria-label="Session file">
+        <span role="alert">Cannot open: {openError}</span>
+        <button type="button" onClick={dismiss}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  const calls = session.analysis.callOrder.length;
   return (
     <div className="session-banner" role="region" aria-label="Session file">
       <span>
-        Viewing <strong>{session.path}</strong> (read-only) · recorded {new Date(session.header.startedAt).toLocaleString()} ·{' '}
-        {session.traffic.eventCount.toLocaleString()} events
+        Viewing{' '}
+        <strong className="session-label" title={session.label}>
+          {baseName(session.label)}
+        </strong>{' '}
+        (read-only) · recorded {new Date(session.header.startedAt).toLocaleString()} ·{' '}
+        <span className="num">{session.traffic.eventCount.toLocaleString()}</span> events ·{' '}
+        <span className="num">{calls.toLocaleString()}</span> call{calls === 1 ? '' : 's'}
         {session.warnings.length > 0 && (
-          <span className="form-error" title={session.warnings.map((w) => `line ${w.line}: ${w.message}`).join('\n')}>
+          <span className="form-error" title={session.warnings.map((w) => (w.line > 0 ? `line ${w.line}: ${w.message}` : w.message)).join('\n')}>
             {' '}
-            · {session.warnings.length} unreadable line{session.warnings.length === 1 ? '' : 's'} skipped
+            · {session.warnings.length} warning{session.warnings.length === 1 ? '' : 's'} (unreadable lines skipped)
           </span>
         )}
+        {session.error && <span className="form-error"> · {session.error}</span>}
       </span>
-      <button type="button" onClick={back}>
+      {session.loading && <LoadProgress />}
+      <button type="button" onClick={() => useViewStore.getState().showLive()}>
         Back to live
       </button>
     </div>
   );
+}
+
+/** Its own component and store: it moves with every slice, while the lists are redrawn once a second. */
+function LoadProgress() {
+  const loading = useLoadProgress((s) => s.progress);
+  if (!loading) return null;
+  return (
+    <span className="session-progress">
+      <progress
+        aria-label="Opening session"
+        max={Math.max(1, loading.totalBytes)}
+        value={loading.bytesRead}
+        aria-valuetext={`${Math.floor((100 * loading.bytesRead) / Math.max(1, loading.totalBytes))}%`}
+      />
+      <span className="num">
+        {formatBytes(loading.bytesRead)} of {formatBytes(loading.totalBytes)}
+      </span>
+      <button type="button" onClick={() => useViewStore.getState().stopLoading()}>
+        Stop
+      </button>
+    </span>
+  );
+}
+
+/** The file name is what tells sessions apart; the full path (often a long temporary folder) is in the tooltip. */
+function baseName(label: string): string {
+  return label.split(/[\\/]/).pop() || label;
 }
