@@ -10,22 +10,13 @@ import {
   type BridgeResult,
   type BridgeParams,
 } from '../../shared/bridge.js';
-import { openSessionForReading, readSessionSlice, readSessionSliceBytes } from '../session/session-slices.js';
+import { openSessionForReading, readSessionSlice } from '../session/session-slices.js';
 import { importHarText } from '../session/har-import.js';
 import type { ToolscopeCore } from './toolscope-core.js';
 
 export async function handleBridgeCall(core: ToolscopeCore, method: string, rawParams: unknown): Promise<unknown> {
   if (!isBridgeMethod(method)) throw new Error(`unknown method "${method}"`);
   return run(core, method, parseParams(method, rawParams));
-}
-
-/**
- * `readSession` as bytes, for the UI server, which sends them in a binary frame: as a JSON string, every quote
- * of the NDJSON would be escaped by the core and unescaped by the page, which cost more than reading the file.
- */
-export function readSessionBytes(rawParams: unknown): { bytes: Buffer; nextOffset: number; done: boolean } {
-  const { path: file, offset, end, maxBytes } = parseParams('readSession', rawParams);
-  return readSessionSliceBytes(path.resolve(file), offset, end, maxBytes);
 }
 
 function parseParams<M extends BridgeMethod>(method: M, rawParams: unknown): BridgeParams<M> {

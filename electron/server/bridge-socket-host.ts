@@ -3,9 +3,9 @@
  * batch is the snapshot (`reset: true`), sent in slices so a long session does not become one giant frame.
  */
 import { WebSocket } from 'ws';
-import { bridgeRequestSchema, type BridgeServerMessage, type SliceFrameHeader } from '../../shared/bridge.js';
+import { bridgeRequestSchema, type BridgeServerMessage } from '../../shared/bridge.js';
 import type { LogEvent } from '../../shared/events.js';
-import { handleBridgeCall, readSessionBytes } from '../core/bridge-handler.js';
+import { handleBridgeCall } from '../core/bridge-handler.js';
 import type { ToolscopeCore } from '../core/toolscope-core.js';
 
 const SNAPSHOT_SLICE = 5000;
@@ -25,17 +25,6 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
   );
   socket.on('close', unsubscribe);
   socket.on('error', unsubscribe);
-  const sendSlice = (id: number, params: unknown) => {
-    let slice: ReturnType<typeof readSessionBytes>;
-    try {
-      slice = readSessionBytes(params);
-    } catch (error) {
-      send({ type: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) });
-      return;
-    }
-    const header: SliceFrameHeader = { type: 'slice', id, nextOffset: slice.nextOffset, done: slice.done };
-    if (socket.readyState === WebSocket.OPEN) socket.send(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), slice.bytes]), { binary: true });
-  };
   socket.on('message', (data, isBinary) => {
     if (isBinary) return;
     let json: unknown;
@@ -47,10 +36,6 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
     const request = bridgeRequestSchema.safeParse(json);
     if (!request.success) return;
     const { id, method, params } = request.data;
-    if (method === 'readSession') {
-      sendSlice(id, params);
-      return;
-    }
     handleBridgeCall(core, method, params).then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => send({ type: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { ToolscopeCore } from '../core/toolscope-core.js';
 import { describeListenError } from '../proxy/route-listener.js';
 import { hostBridgeSocket } from './bridge-socket-host.js';
+import { bridgeMethods, SESSION_STREAM_PATH } from '../../shared/bridge.js';
 import { allowedHostsFor, checkHost, checkOrigin, checkToken, type GuardConfig, type GuardVerdict } from './request-guard.js';
 
 export interface UiServerOptions {
@@ -65,6 +66,7 @@ export async function startUiServer(core: ToolscopeCore, options: UiServerOption
     if (url.pathname.startsWith('/api/')) {
       const apiVerdict = firstFailure(checkOrigin(guard, req.headers.origin, req.headers.host), checkToken(guard, tokenOf(req, url)));
       if (apiVerdict) return refuse(res, apiVerdict);
+      if (url.pathname === SESSION_STREAM_PATH && req.method === 'GET') return streamSessionFile(url, res);
       return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -115,6 +117,41 @@ export async function startUiServer(core: ToolscopeCore, options: UiServerOption
         server.closeAllConnections();
       }),
   };
+}
+
+/** A session file's bytes from `offset` to `end`, streamed (see SESSION_STREAM_PATH). */
+function streamSessionFile(url: URL, res: http.ServerResponse): void {
+  const number = (name: string) => {
+    const value = url.searchParams.get(name);
+    return value === null || value.trim() === '' ? undefined : Number(value);
+  };
+  const parsed = bridgeMethods.readSession.params.safeParse({ path: url.searchParams.get('path') ?? '', offset: number('offset'), end: number('end') });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return send(res, 400, 'application/json', JSON.stringify({ error: `invalid parameters: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}` }));
+  }
+  const { offset, end } = parsed.data;
+  const file = path.resolve(parsed.data.path);
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
+    size = stat.size;
+  } catch (error) {
+    return send(res, 404, 'application/json', JSON.stringify({ error: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }));
+  }
+  const stop = Math.min(end, size);
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-length': Math.max(0, stop - offset),
+    'cache-control': 'no-store',
+  });
+  if (stop <= offset) return void res.end();
+  const stream = fs.createReadStream(file, { start: offset, end: stop - 1, highWaterMark: 1024 * 1024 });
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
 }
 
 function requestUrl(req: http.IncomingMessage): URL | null {

@@ -35,21 +35,10 @@ export function openSessionForReading(filePath: string): OpenedSession {
  * returned as it is; the reader reports it.
  */
 export function readSessionSlice(filePath: string, offset: number, end: number, maxBytes = DEFAULT_SLICE_BYTES): SessionSlice {
-  const { bytes, nextOffset, done } = readSessionSliceBytes(filePath, offset, end, maxBytes);
-  return { text: bytes.toString('utf8'), nextOffset, done };
-}
-
-/** The same slice as bytes, for a transport that can send them as they are (the UI server's binary frames). */
-export function readSessionSliceBytes(
-  filePath: string,
-  offset: number,
-  end: number,
-  maxBytes = DEFAULT_SLICE_BYTES,
-): { bytes: Buffer; nextOffset: number; done: boolean } {
   const fd = openForReading(filePath);
   try {
     const stop = Math.min(end, fs.fstatSync(fd).size);
-    if (offset >= stop) return { bytes: Buffer.alloc(0), nextOffset: offset, done: true };
+    if (offset >= stop) return { text: '', nextOffset: offset, done: true };
     const chunks: Buffer[] = [];
     let position = offset;
     while (position < stop) {
@@ -68,7 +57,7 @@ export function readSessionSliceBytes(
       chunks.push(filled);
       position += read;
     }
-    return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), nextOffset: position, done: position >= stop };
+    return { text: Buffer.concat(chunks).toString('utf8'), nextOffset: position, done: position >= stop };
   } finally {
     fs.closeSync(fd);
   }

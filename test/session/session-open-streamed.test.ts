@@ -13,9 +13,8 @@ import { openSessionForReading, readSessionSlice } from '../../electron/session/
 import { readSessionFile } from '../../electron/session/session-reader.js';
 import { makeSessionHeader } from '../../shared/session-format.js';
 import { parseSessionText, SessionLineReader } from '../../shared/session-line-reader.js';
-import { openedSessionSchema, sessionSliceSchema, sliceFrameHeaderSchema } from '../../shared/bridge.js';
+import { openedSessionSchema, SESSION_STREAM_PATH, sessionSliceSchema } from '../../shared/bridge.js';
 import { startUiServer } from '../../electron/server/ui-server.js';
-import { WebSocket, type RawData } from 'ws';
 import { Cleanup, startBackend, waitForEvent } from '../support/proxy-harness.js';
 
 const cleanup = new Cleanup();
@@ -163,8 +162,8 @@ describe('streamed session open', () => {
   });
 });
 
-describe('readSession over the UI server', () => {
-  it('answers with binary frames whose bytes are exactly the file, and refuses bad parameters with a JSON error', async () => {
+describe('the session stream of the UI server', () => {
+  it('streams exactly the asked bytes of the file, only with the token, and refuses bad parameters with a sentence', async () => {
     const file = await recordedSession();
     const core = new ToolscopeCore({ appVersion: 'test', sessionFile: null });
     cleanup.add(() => core.close());
@@ -173,42 +172,33 @@ describe('readSession over the UI server', () => {
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html>');
     const ui = await startUiServer(core, { host: '127.0.0.1', port: 0, staticDir });
     cleanup.add(() => ui.close());
-    const socket = new WebSocket(`ws://127.0.0.1:${ui.port}/api/bridge?token=${encodeURIComponent(ui.token)}`);
-    cleanup.add(() => socket.terminate());
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const answers: { binary: boolean; data: Buffer }[] = [];
-    socket.on('message', (data: RawData, isBinary) => answers.push({ binary: isBinary, data: data as Buffer }));
-    const answerTo = async (id: number) => {
-      for (let i = 0; i < 200; i++) {
-        const found = answers.find((a) => (a.binary ? a.data.subarray(0, 40).toString().includes(`"id":${id},`) : JSON.parse(a.data.toString()).id === id));
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`no answer to call ${id}`);
+    const opened = openSessionForReading(file);
+    const url = (query: Record<string, string | number>) => {
+      const target = new URL(SESSION_STREAM_PATH, `http://127.0.0.1:${ui.port}`);
+      for (const [key, value] of Object.entries(query)) target.searchParams.set(key, String(value));
+      return target;
     };
-    const call = (id: number, method: string, params: unknown) => socket.send(JSON.stringify({ type: 'call', id, method, params }));
+    const auth = { authorization: `Bearer ${ui.token}` };
 
-    call(1, 'openSession', { path: file });
-    const opened = openedSessionSchema.parse(JSON.parse((await answerTo(1)).data.toString()).value);
-    let offset = opened.eventsOffset;
-    const parts: Buffer[] = [];
-    for (let id = 2; id < 10_000; id++) {
-      call(id, 'readSession', { path: file, offset, end: opened.bytes, maxBytes: 1000 });
-      const answer = await answerTo(id);
-      expect(answer.binary).toBe(true);
-      const newline = answer.data.indexOf(0x0a);
-      const header = sliceFrameHeaderSchema.parse(JSON.parse(answer.data.subarray(0, newline).toString()));
-      parts.push(answer.data.subarray(newline + 1));
-      offset = header.nextOffset;
-      if (header.done) break;
-    }
-    expect(parts.length).toBeGreaterThan(3);
-    expect(Buffer.concat(parts).equals(fs.readFileSync(file).subarray(opened.eventsOffset))).toBe(true);
+    const whole = await fetch(url({ path: file, offset: opened.eventsOffset, end: opened.bytes }), { headers: auth });
+    expect(whole.status).toBe(200);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.equals(fs.readFileSync(file).subarray(opened.eventsOffset))).toBe(true);
 
-    call(99_999, 'readSession', { path: path.join(dir, 'nope.ndjson'), offset: 0, end: 10 });
-    const refused = await answerTo(99_999);
-    expect(refused.binary).toBe(false);
-    expect(JSON.parse(refused.data.toString())).toMatchObject({ ok: false, error: expect.stringMatching(/cannot read .*ENOENT/) });
+    // A range that ends inside a line is returned as asked: the page's line reader joins the pieces.
+    const part = await fetch(url({ path: file, offset: opened.eventsOffset, end: opened.eventsOffset + 10 }), { headers: auth });
+    expect(await part.text()).toBe(fs.readFileSync(file).subarray(opened.eventsOffset, opened.eventsOffset + 10).toString());
+
+    const noToken = await fetch(url({ path: file, offset: 0, end: 10 }));
+    expect(noToken.status).toBe(401);
+    const foreign = await fetch(url({ path: file, offset: 0, end: 10 }), { headers: { ...auth, origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const missing = await fetch(url({ path: path.join(dir, 'nope.ndjson'), offset: 0, end: 10 }), { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: expect.stringMatching(/cannot read .*ENOENT/) });
+    const bad = await fetch(url({ path: file, offset: -5, end: 10 }), { headers: auth });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: expect.stringMatching(/invalid parameters: offset/) });
   });
 });
 

@@ -15,9 +15,9 @@ import {
   type BridgeRequest,
   type BridgeResult,
   type EventBatch,
-  type SliceFrameHeader,
   type ToolscopeBridge,
-  sliceFrameHeaderSchema,
+  type OpenedSession,
+  SESSION_STREAM_PATH,
 } from '../../../shared/bridge.js';
 import { BatchFanout } from './batch-fanout.js';
 import type { ConnectionStatusSink } from './connection-store.js';
@@ -30,8 +30,6 @@ export interface WsBridgeOptions {
   /** How long a call may wait for the socket to (re)open before it fails. */
   connectWaitMs?: number;
 }
-
-const decoder = new TextDecoder('utf-8');
 
 interface PendingCall {
   method: BridgeMethod;
@@ -110,7 +108,6 @@ export class WsBridgeClient implements ToolscopeBridge {
       return;
     }
     this.socket = socket;
-    socket.binaryType = 'arraybuffer';
     let opened = false;
     socket.addEventListener('open', () => {
       opened = true;
@@ -145,10 +142,6 @@ export class WsBridgeClient implements ToolscopeBridge {
   }
 
   private onMessage(data: unknown): void {
-    if (data instanceof ArrayBuffer) {
-      this.onSliceFrame(new Uint8Array(data));
-      return;
-    }
     if (typeof data !== 'string') return;
     let json: unknown;
     try {
@@ -180,29 +173,35 @@ export class WsBridgeClient implements ToolscopeBridge {
     else this.settle(message.id, new Error(`unexpected answer to ${call.method}: ${result.error.issues[0]?.message ?? 'invalid'}`));
   }
 
-  /** A `readSession` answer: header line, then the slice's bytes (see sliceFrameHeaderSchema). */
-  private onSliceFrame(bytes: Uint8Array): void {
-    const newline = bytes.indexOf(0x0a);
-    let header: SliceFrameHeader | null = null;
-    if (newline !== -1) {
-      try {
-        const parsed = sliceFrameHeaderSchema.safeParse(JSON.parse(decoder.decode(bytes.subarray(0, newline))));
-        if (parsed.success) header = parsed.data;
-      } catch {
-        // Reported below like any malformed message.
+  /** The session file's events as one HTTP body (see SESSION_STREAM_PATH in shared/bridge.ts). */
+  async *streamSession(opened: OpenedSession): AsyncGenerator<Uint8Array> {
+    const socketUrl = new URL(this.options.url);
+    const url = new URL(SESSION_STREAM_PATH, `${socketUrl.protocol === 'wss:' ? 'https:' : 'http:'}//${socketUrl.host}`);
+    url.searchParams.set('path', opened.path);
+    url.searchParams.set('offset', String(opened.eventsOffset));
+    url.searchParams.set('end', String(opened.bytes));
+    const controller = new AbortController();
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { authorization: `Bearer ${socketUrl.searchParams.get('token') ?? ''}` }, cache: 'no-store', signal: controller.signal });
+    } catch (error) {
+      throw new Error(`cannot read the session from Toolscope: ${(error as Error).message}`);
+    }
+    if (!response.ok || !response.body) {
+      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+      throw new Error(typeof body?.error === 'string' ? body.error : `reading the session failed (HTTP ${response.status})`);
+    }
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        yield value;
       }
+    } finally {
+      // A stopped open (Back to live, another file) ends the download too.
+      controller.abort();
     }
-    if (!header) {
-      this.options.status.rejected(1);
-      return;
-    }
-    const result = bridgeMethods.readSession.result.safeParse({
-      text: decoder.decode(bytes.subarray(newline + 1)),
-      nextOffset: header.nextOffset,
-      done: header.done,
-    });
-    if (result.success) this.settle(header.id, null, result.data);
-    else this.settle(header.id, new Error(`unexpected answer to readSession: ${result.error.issues[0]?.message ?? 'invalid'}`));
   }
 
   private settle(id: number, error: Error | null, value?: unknown): void {

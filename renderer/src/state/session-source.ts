@@ -5,7 +5,7 @@
  */
 import { parseSessionHeader, SessionFormatError } from '../../../shared/session-format.js';
 import { getBridge } from '../bridge/get-bridge.js';
-import type { SessionSource } from './view-store.js';
+import type { SessionChunk, SessionSource } from './view-store.js';
 
 const SLICE_BYTES = 4 * 1024 * 1024;
 
@@ -18,19 +18,45 @@ export async function coreSessionSource(path: string): Promise<SessionSource> {
     header: opened.header,
     totalBytes: opened.bytes,
     async *chunks() {
-      let offset = opened.eventsOffset;
-      if (offset >= opened.bytes) return;
-      // One slice is always on its way while the previous one is parsed, so reading and parsing overlap.
-      let next = bridge.call('readSession', { path: opened.path, offset, end: opened.bytes, maxBytes: SLICE_BYTES });
+      if (opened.eventsOffset >= opened.bytes) return;
+      if (bridge.streamSession) {
+        yield* batched(bridge.streamSession(opened), opened.eventsOffset);
+        return;
+      }
+      // The desktop app's IPC: slices of whole lines, the next one asked for before this one is parsed.
+      const read = (offset: number) => bridge.call('readSession', { path: opened.path, offset, end: opened.bytes, maxBytes: SLICE_BYTES });
+      let next = read(opened.eventsOffset);
       for (;;) {
         const slice = await next;
-        if (!slice.done) next = bridge.call('readSession', { path: opened.path, offset: slice.nextOffset, end: opened.bytes, maxBytes: SLICE_BYTES });
-        offset = slice.nextOffset;
-        yield { text: slice.text, bytesRead: offset, done: slice.done };
+        if (!slice.done) next = read(slice.nextOffset);
+        yield { text: slice.text, bytesRead: slice.nextOffset, done: slice.done };
         if (slice.done) return;
       }
     },
   };
+}
+
+/**
+ * A byte stream as chunks of about SLICE_BYTES of text: the folds have a cost per call, so the stream's small
+ * pieces (64 KiB or so) are gathered first. The streaming decoder keeps a UTF-8 character cut between two pieces.
+ */
+async function* batched(stream: AsyncGenerator<Uint8Array>, startOffset: number): AsyncGenerator<SessionChunk> {
+  const decoder = new TextDecoder('utf-8');
+  let parts: string[] = [];
+  let pending = 0;
+  let bytesRead = startOffset;
+  for await (const piece of stream) {
+    parts.push(decoder.decode(piece, { stream: true }));
+    pending += piece.byteLength;
+    bytesRead += piece.byteLength;
+    if (pending >= SLICE_BYTES) {
+      yield { text: parts.join(''), bytesRead, done: false };
+      parts = [];
+      pending = 0;
+    }
+  }
+  parts.push(decoder.decode());
+  yield { text: parts.join(''), bytesRead, done: true };
 }
 
 /** A session file from a file input or a drop: read in the page, so it works for a file the core cannot see. */
