@@ -31,18 +31,9 @@ export async function importHarFile(file: File): Promise<boolean> {
   return openImported(imported.path, imported.warnings, view);
 }
 
-/** After an import (here or by the desktop menu): open the new session file and say what the import noticed. */
-export async function openImported(path: string, warnings: readonly string[], view = useViewStore.getState()): Promise<boolean> {
-  const opened = await view.open(path, () => coreSessionSource(path));
-  if (opened && warnings.length > 0) {
-    const session = useViewStore.getState().session;
-    if (session) {
-      useViewStore.setState({
-        session: { ...session, warnings: [...session.warnings, ...warnings.map((message) => ({ line: 0, message: `import: ${message}` }))] },
-      });
-    }
-  }
-  return opened;
+/** After an import (here or by the desktop menu): open the new session file, with what the import noticed. */
+export function openImported(path: string, warnings: readonly string[], view = useViewStore.getState()): Promise<boolean> {
+  return view.open(path, () => coreSessionSource(path), warnings.map((message) => ({ line: 0, message: `import: ${message}` })));
 }
 
 export async function startNewSession(): Promise<void> {

@@ -51,7 +51,12 @@ export interface ViewStore {
   opening: string | null;
   /** Why the last open was refused (wrong file, newer format, unreadable). */
   openError: string | null;
-  open(label: string, source: () => Promise<SessionSource>): Promise<boolean>;
+  /**
+   * Opens a session: resolves true as soon as its header is accepted and it starts to stream in (the banner
+   * shows the progress), false when it is refused (`openError` says why). `notes` start its warnings (an
+   * import's remarks, for example).
+   */
+  open(label: string, source: () => Promise<SessionSource>, notes?: readonly SessionWarning[]): Promise<boolean>;
   /** Stops reading; what was read so far stays on screen. */
   stopLoading(): void;
   showLive(): void;
@@ -75,7 +80,7 @@ export const useViewStore = create<ViewStore>((set, get) => ({
   session: null,
   opening: null,
   openError: null,
-  open: async (label, makeSource) => {
+  open: async (label, makeSource, notes = []) => {
     const mine = ++generation;
     set({ opening: label, openError: null });
     let source: SessionSource;
@@ -91,7 +96,7 @@ export const useViewStore = create<ViewStore>((set, get) => ({
     const reader = new SessionLineReader({ afterHeader: true });
     let traffic = emptyTrafficState();
     let analysis = analyzer.initialState();
-    let warnings: SessionWarning[] = [];
+    let warnings: readonly SessionWarning[] = notes;
     let loading: SessionLoading | null = { bytesRead: 0, totalBytes: source.totalBytes };
     useLoadProgress.setState({ progress: loading });
     const publish = (error: string | null = null) =>
@@ -107,36 +112,37 @@ export const useViewStore = create<ViewStore>((set, get) => ({
       }
       if (parsed.warnings.length > 0) warnings = [...warnings, ...parsed.warnings];
     };
-    try {
-      for await (const chunk of source.chunks()) {
-        if (mine !== generation) return false;
-        fold(reader.push(chunk.text));
-        loading = { bytesRead: chunk.bytesRead, totalBytes: source.totalBytes };
-        useLoadProgress.setState({ progress: loading });
-        if (chunk.done) break;
-        if (performance.now() - lastPublish >= PUBLISH_EVERY_MS) {
-          publish();
-          lastPublish = performance.now();
+    const load = async () => {
+      try {
+        for await (const chunk of source.chunks()) {
+          if (mine !== generation) return;
+          fold(reader.push(chunk.text));
+          loading = { bytesRead: chunk.bytesRead, totalBytes: source.totalBytes };
+          useLoadProgress.setState({ progress: loading });
+          if (chunk.done) break;
+          if (performance.now() - lastPublish >= PUBLISH_EVERY_MS) {
+            publish();
+            lastPublish = performance.now();
+          }
         }
+        fold(reader.finish());
+        loading = null;
+        publish();
+      } catch (error) {
+        if (mine !== generation) return;
+        loading = null;
+        publish(`reading stopped: ${(error as Error).message}`);
       }
-      fold(reader.finish());
-      loading = null;
-      publish();
-      return true;
-    } catch (error) {
-      if (mine !== generation) return false;
-      loading = null;
-      publish(`reading stopped: ${(error as Error).message}`);
-      return false;
-    } finally {
-      if (mine === generation && get().opening) set({ opening: null });
-    }
+    };
+    void load();
+    return true;
   },
   stopLoading: () => {
     generation++;
     const session = get().session;
-    if (session?.loading) {
-      const { bytesRead, totalBytes } = session.loading;
+    const progress = useLoadProgress.getState().progress;
+    if (session?.loading && progress) {
+      const { bytesRead, totalBytes } = progress;
       set({ session: { ...session, loading: null, error: `stopped after ${bytesRead.toLocaleString()} of ${totalBytes.toLocaleString()} bytes` } });
     }
   },

@@ -4,6 +4,7 @@
  * alone), how long it took as a number and as a bar on one time axis (so a slow tool stands out), and its
  * worst finding. Calls can be grouped under the connection or route that carried them, and groups fold.
  */
+import { useViewStore } from '../state/view-store.js';
 import { memo, useCallback, useMemo } from 'react';
 import type { CallStatus, FunctionCall } from '../../../shared/analysis/model.js';
 import { summariseArgs } from '../../../shared/timeline/args-summary.js';
@@ -50,6 +51,7 @@ function listKey(row: CallListRow): string {
 
 export function CallsTimeline() {
   const { rows, matched } = useCallRows();
+  const sessionLabel = useViewStore((s) => s.session?.label ?? null);
   const findingsByCall = useFindingsByCall();
   const firstT = useTraffic((t) => t.firstT);
   const now = useTraffic((t) => t.lastT) ?? 0;
@@ -83,6 +85,8 @@ export function CallsTimeline() {
 
   return (
     <LiveList
+      key={sessionLabel ?? 'live'}
+      follow={sessionLabel === null}
       label="Function calls"
       className="calls-list"
       count={rows.length}

@@ -31,12 +31,18 @@ export interface LiveListProps {
   onFold?(index: number, open: boolean): void;
   columns: ReactNode;
   className?: string;
+  /**
+   * Follow the newest row (live traffic). Off for a session opened from a file: it is read from the top, like
+   * a document, and the rows arriving while it loads are not news.
+   */
+  follow?: boolean;
 }
 
 export function LiveList(props: LiveListProps) {
   const { count, keyAt, selectedKey } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
+  const live = props.follow !== false;
+  const following = useRef(live);
   /** Row count when the user left the bottom; the pill counts from there. */
   const [leftAt, setLeftAt] = useState<number | null>(null);
   const lastIndex = useRef(0);
@@ -79,9 +85,17 @@ export function LiveList(props: LiveListProps) {
     const el = scrollRef.current;
     if (!el) return;
     const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
-    following.current = atBottom;
-    setLeftAt((current) => (atBottom ? null : (current ?? count)));
-  }, [count]);
+    following.current = live && atBottom;
+    setLeftAt((current) => (!live || atBottom ? null : (current ?? count)));
+  }, [count, live]);
+
+  // Back to live from a session: follow again, from the newest row.
+  useLayoutEffect(() => {
+    following.current = live;
+    setLeftAt(null);
+    const el = scrollRef.current;
+    if (el) el.scrollTop = live ? el.scrollHeight : 0;
+  }, [live]);
 
   const jumpToNewest = () => {
     const el = scrollRef.current;

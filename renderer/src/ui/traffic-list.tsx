@@ -2,6 +2,7 @@
  * The traffic view: every HTTP exchange, SSE event and WebSocket frame, in order, with runs of audio frames
  * folded into one row each (→ unfolds, ← folds).
  */
+import { useViewStore } from '../state/view-store.js';
 import { useCallback } from 'react';
 import { runKey } from '../../../shared/timeline/traffic-filter.js';
 import type { TrafficListRow } from '../../../shared/timeline/audio-runs.js';
@@ -23,6 +24,7 @@ function selectionOf(row: TrafficListRow): Selection {
 
 export function TrafficList() {
   const { rows } = useTrafficRows();
+  const sessionLabel = useViewStore((s) => s.session?.label ?? null);
   const firstT = useTraffic((s) => s.firstT);
   const selectedKey = useSelectionStore((s) => s.selectedKey);
   const expandedRuns = useTimelineStore((s) => s.expandedRuns);
@@ -47,6 +49,8 @@ export function TrafficList() {
 
   return (
     <LiveList
+      key={sessionLabel ?? 'live'}
+      follow={sessionLabel === null}
       label="Traffic"
       className="traffic-list"
       count={rows.length}
