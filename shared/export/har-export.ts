@@ -121,20 +121,7 @@ function exchangeEntry(ex: ExchangeView, route: RouteView | undefined): HarEntry
 function exchangeResponse(ex: ExchangeView, httpVersion: string, toolscope: HarToolscopeEntry): HarResponse {
   const error = exchangeError(ex);
   const head = ex.response;
-  if (!head) {
-    return {
-      status: 0,
-      statusText: '',
-      httpVersion,
-      cookies: [],
-      headers: [],
-      content: { size: 0, mimeType: UNKNOWN_MIME },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: -1,
-      ...(error ? { _error: error } : {}),
-    };
-  }
+  if (!head) return missingResponse(0, httpVersion, error);
   const mimeType = headerValue(head.headers, 'content-type') ?? UNKNOWN_MIME;
   const isSse = /text\/event-stream/i.test(mimeType) || ex.sse.length > 0 || ex.sseEnd !== null;
   const content = isSse ? sseContent(ex, mimeType, toolscope) : bodyContent(ex, mimeType, toolscope);
@@ -148,6 +135,22 @@ function exchangeResponse(ex: ExchangeView, httpVersion: string, toolscope: HarT
     redirectURL: headerValue(head.headers, 'location') ?? '',
     headersSize: -1,
     bodySize: ex.responseBody ? ex.responseBody.size : -1,
+    ...(error ? { _error: error } : {}),
+  };
+}
+
+/** A response that never came (or a refused upgrade): HAR still wants the whole object, with the error. */
+function missingResponse(status: number, httpVersion: string, error: string | null): HarResponse {
+  return {
+    status,
+    statusText: '',
+    httpVersion,
+    cookies: [],
+    headers: [],
+    content: { size: 0, mimeType: UNKNOWN_MIME },
+    redirectURL: '',
+    headersSize: -1,
+    bodySize: -1,
     ...(error ? { _error: error } : {}),
   };
 }
@@ -257,18 +260,7 @@ function connectionEntry(conn: ConnectionView, route: RouteView | undefined): Ha
         headersSize: -1,
         bodySize: 0,
       }
-    : {
-        status: conn.failed?.status ?? 0,
-        statusText: '',
-        httpVersion: 'HTTP/1.1',
-        cookies: [],
-        headers: [],
-        content: { size: 0, mimeType: UNKNOWN_MIME },
-        redirectURL: '',
-        headersSize: -1,
-        bodySize: -1,
-        _error: conn.failed?.message ?? 'the WebSocket upgrade failed',
-      };
+    : missingResponse(conn.failed?.status ?? 0, 'HTTP/1.1', conn.failed?.message ?? 'the WebSocket upgrade failed');
   const endT = conn.close?.t ?? null;
   const timings: HarTimings = { send: 0, wait: conn.open ? 0 : -1, receive: endT === null ? -1 : millis(endT - conn.startT) };
   const comments = conn.errors.map((error) => `${error.side} error: ${error.message}`);
