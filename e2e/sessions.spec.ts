@@ -40,6 +40,17 @@ test('lists sessions, starts a new one, and opens the old one read-only', async 
   // Columns: started, file, size, events, calls.
   await expect(liveRow.getByRole('cell').nth(4)).toHaveText('2');
 
+  // "Save as" in the browser: the live session file as a download, byte for byte what the core wrote so far.
+  const downloaded = page.waitForEvent('download');
+  await liveRow.getByRole('button', { name: 'Download session.ndjson' }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toBe('session.ndjson');
+  const saved = path.join(artifactsDir, 'sessions-downloaded.ndjson');
+  await download.saveAs(saved);
+  const copy = readFileSync(saved);
+  expect(copy.equals(readFileSync(setup.serve.sessionFile).subarray(0, copy.length))).toBe(true);
+  expect(copy.toString()).toContain('"tool_call_id\\":\\"call_2\\"');
+
   await dialog.getByRole('button', { name: 'New session' }).click();
   await expect(dialog).toBeHidden();
   await expect(u.calls.getByRole('option')).toHaveCount(0);

@@ -4,6 +4,7 @@
  * first so they are listed and opened like recorded ones.
  */
 import { getBridge } from '../bridge/get-bridge.js';
+import { downloadFile } from '../ui/download-file.js';
 import { looksLikeHarText } from '../../../shared/import/har-sniff.js';
 import { coreSessionSource, localSessionSource } from './session-source.js';
 import { useViewStore } from './view-store.js';
@@ -39,4 +40,17 @@ export function openImported(path: string, warnings: readonly string[], view = u
 export async function startNewSession(): Promise<void> {
   await getBridge().call('newSession', {});
   useViewStore.getState().showLive();
+}
+
+/**
+ * "Save as" in the browser: the session file as a download, exactly as the core has it. (The desktop app's
+ * File › Save session as… uses a native dialog instead.)
+ */
+export async function downloadSessionFile(path: string, fileName: string): Promise<void> {
+  const bridge = getBridge();
+  if (!bridge.streamSession) throw new Error('use File › Save session as… in the desktop app');
+  const opened = await bridge.call('openSession', { path });
+  const parts: Uint8Array[] = [];
+  for await (const piece of bridge.streamSession({ ...opened, eventsOffset: 0 })) parts.push(piece);
+  downloadFile(fileName, new Blob(parts as BlobPart[], { type: 'application/x-ndjson' }));
 }

@@ -14,6 +14,7 @@ import { useTimelineStore } from '../state/timeline-store.js';
 import { useTrafficStore } from '../state/traffic-store.js';
 import { useViewStore } from '../state/view-store.js';
 import { ModalDialog } from './modal-dialog.js';
+import { downloadFile } from './download-file.js';
 
 export function ExportDialog() {
   const close = useDialogStore((s) => s.close);
@@ -58,7 +59,7 @@ export function ExportDialog() {
       const { har: out, redacted } = redact ? redactHar(har, rules) : { har, redacted: 0 };
       const startedAt = session ? new Date(session.header.startedAt) : new Date(traffic.firstT ?? Date.now());
       const name = harFileName(startedAt);
-      download(name, JSON.stringify(out, null, 2));
+      downloadFile(name, new Blob([JSON.stringify(out, null, 2)], { type: 'application/json' }));
       const entries = out.log.entries.length;
       setResult(
         `Saved ${name}: ${entries} entr${entries === 1 ? 'y' : 'ies'}, ${redact ? `${redacted} value${redacted === 1 ? '' : 's'} redacted` : 'not redacted'}.`,
@@ -133,18 +134,4 @@ export function ExportDialog() {
       )}
     </ModalDialog>
   );
-}
-
-/** A Blob download: the browser saves it where downloads go; Electron shows its save dialog. */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.style.display = 'none';
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  // The download has its own copy once started; the URL only has to live until then.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

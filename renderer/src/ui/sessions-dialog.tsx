@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { SessionSummary } from '../../../shared/bridge.js';
 import { getBridge } from '../bridge/get-bridge.js';
 import { useDialogStore } from '../state/dialog-store.js';
-import { openCoreSession, openLocalFile, startNewSession } from '../state/session-actions.js';
+import { downloadSessionFile, openCoreSession, openLocalFile, startNewSession } from '../state/session-actions.js';
 import { useViewStore } from '../state/view-store.js';
 import { formatBytes } from './format.js';
 import { ModalDialog } from './modal-dialog.js';
@@ -75,7 +75,12 @@ export function SessionsDialog() {
           <p className="dialog-hint">
             Recorded in <code>{listing.directory || '(no sessions folder)'}</code>
           </p>
-          <SessionTable sessions={listing.sessions} viewing={viewing} onOpen={(path) => void openAndClose(() => openCoreSession(path))} />
+          <SessionTable
+            sessions={listing.sessions}
+            viewing={viewing}
+            onOpen={(path) => void openAndClose(() => openCoreSession(path))}
+            onDownload={(session) => void downloadSessionFile(session.path, session.fileName).catch((e: Error) => setError(`Download failed: ${e.message}`))}
+          />
         </>
       )}
       {!listing && !error && <p role="status">Reading the sessions folder…</p>}
@@ -84,7 +89,12 @@ export function SessionsDialog() {
   );
 }
 
-function SessionTable(props: { sessions: readonly SessionSummary[]; viewing: string | null; onOpen: (path: string) => void }) {
+function SessionTable(props: {
+  sessions: readonly SessionSummary[];
+  viewing: string | null;
+  onOpen: (path: string) => void;
+  onDownload: (session: SessionSummary) => void;
+}) {
   if (props.sessions.length === 0) return <p className="dialog-hint">No sessions recorded yet.</p>;
   return (
     <div className="sessions-scroll">
@@ -109,7 +119,13 @@ function SessionTable(props: { sessions: readonly SessionSummary[]; viewing: str
         </thead>
         <tbody>
           {props.sessions.map((session) => (
-            <SessionRow key={session.path || 'live'} session={session} viewing={props.viewing === session.path} onOpen={props.onOpen} />
+            <SessionRow
+              key={session.path || 'live'}
+              session={session}
+              viewing={props.viewing === session.path}
+              onOpen={props.onOpen}
+              onDownload={props.onDownload}
+            />
           ))}
         </tbody>
       </table>
@@ -117,8 +133,9 @@ function SessionTable(props: { sessions: readonly SessionSummary[]; viewing: str
   );
 }
 
-function SessionRow(props: { session: SessionSummary; viewing: boolean; onOpen: (path: string) => void }) {
+function SessionRow(props: { session: SessionSummary; viewing: boolean; onOpen: (path: string) => void; onDownload: (session: SessionSummary) => void }) {
   const { session } = props;
+  const canDownload = getBridge().streamSession !== undefined;
   const counting = session.error === null && session.calls === null;
   return (
     <tr aria-current={props.viewing ? 'true' : undefined}>
@@ -130,12 +147,17 @@ function SessionRow(props: { session: SessionSummary; viewing: boolean; onOpen: 
       <td className="num">{formatBytes(session.bytes)}</td>
       <td className="num">{session.events === null ? (counting ? '…' : '—') : session.events.toLocaleString()}</td>
       <td className="num">{session.calls === null ? (counting ? '…' : '—') : session.calls.toLocaleString()}</td>
-      <td>
+      <td className="session-actions">
         {session.current ? (
           <span className="badge live-badge">recording now</span>
         ) : (
           <button type="button" disabled={session.error !== null} aria-label={`Open ${session.fileName}`} onClick={() => props.onOpen(session.path)}>
             Open
+          </button>
+        )}
+        {canDownload && session.path && (
+          <button type="button" aria-label={`Download ${session.fileName}`} title="Save a copy of this session file" onClick={() => props.onDownload(session)}>
+            Download
           </button>
         )}
       </td>
