@@ -125,18 +125,21 @@ function Facets() {
   const setHideAudio = useTimelineStore((s) => s.setHideAudio);
   const calls = useAnalysis((a) => a.calls);
   const routes = useTraffic((t) => t.routes);
-  const { protocols, functions } = useMemo(() => {
+  const { protocols, functions, otherRoutes } = useMemo(() => {
     const p = new Set<Protocol>();
     const f = new Set<string>();
+    // Calls on a route the session never saw come up (an imported HAR names its routes by origin).
+    const o = new Set<string>();
     for (const call of calls.values()) {
       p.add(call.protocol);
       if (call.name) f.add(call.name);
+      if (call.routeId !== null && !routes.has(call.routeId)) o.add(call.routeId);
     }
     // Keep a chosen value listed even when no call has it (yet), or the select would silently show "any".
     for (const chosen of filter.protocols) p.add(chosen);
     for (const chosen of filter.functions) f.add(chosen);
-    return { protocols: [...p].sort(), functions: [...f].sort() };
-  }, [calls, filter.protocols, filter.functions]);
+    return { protocols: [...p].sort(), functions: [...f].sort(), otherRoutes: [...o].sort() };
+  }, [calls, routes, filter.protocols, filter.functions]);
   const callsOnly = view === 'traffic' ? 'Applies to the calls view' : undefined;
 
   return (
@@ -170,6 +173,11 @@ function Facets() {
           {[...routes.values()].map((route) => (
             <option key={route.routeId} value={route.routeId}>
               {listenAddress(route.listen)} → {route.upstream}
+            </option>
+          ))}
+          {otherRoutes.map((routeId) => (
+            <option key={routeId} value={routeId}>
+              {routeId}
             </option>
           ))}
         </select>
