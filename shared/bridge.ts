@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { logEventSchema, listenAddressSchema, type LogEvent } from './events.js';
 import { sessionHeaderSchema } from './session-format.js';
 import { toolscopeConfigSchema } from './config/toolscope-config.js';
+import { mockRuleSchema } from './mocks/mock-rule.js';
 
 export const routeSpecSchema = z.object({
   /** Local port to listen on; 0 lets the OS choose. */
@@ -81,6 +82,18 @@ export const sessionSliceSchema = z.object({
 });
 export type SessionSlice = z.infer<typeof sessionSliceSchema>;
 
+/** The mock rules the proxy runs, their hit counts, and where they come from. */
+export const mocksStateSchema = z.object({
+  rules: z.array(mockRuleSchema),
+  /** Hits per rule id since the rule was last changed or the core started. */
+  hits: z.record(z.string(), z.number().int().nonnegative()),
+  /** The config file the rules are loaded from and saved to, or null. */
+  configFile: z.string().nullable(),
+  /** Why the config file's last change was not applied (the rules in use are the last good ones), with line and column. */
+  configError: z.string().nullable(),
+});
+export type MocksState = z.infer<typeof mocksStateSchema>;
+
 /** Every method: its parameter and result schemas. */
 export const bridgeMethods = {
   info: { params: z.object({}), result: coreInfoSchema },
@@ -119,6 +132,11 @@ export const bridgeMethods = {
     params: z.object({ fileName: z.string().min(1), text: z.string() }),
     result: z.object({ path: z.string(), events: z.number().int().nonnegative(), warnings: z.array(z.string()) }),
   },
+  getMocks: { params: z.object({}), result: mocksStateSchema },
+  /** Replaces the rules (all of them, in order); an invalid rule refuses the whole change with its place and reason. */
+  setMocks: { params: z.object({ rules: z.array(z.unknown()) }), result: mocksStateSchema },
+  /** Writes the rules into the config file (other keys kept); fails when the core runs without one. */
+  saveMocks: { params: z.object({}), result: z.object({ path: z.string() }) },
 } as const;
 
 export type BridgeMethod = keyof typeof bridgeMethods;

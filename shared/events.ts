@@ -6,7 +6,8 @@
  * calls and findings are derived from them by pure code, so a session file folded later gives the same view.
  *
  * Format version history:
- *   1 — first version (this file).
+ *   1 — first version (this file). Later additions an older reader can skip: `mock.hit` events (an older
+ *       reader reports those lines as unknown and loads the rest) and `ws.frame.origin`.
  * A change that an older reader cannot ignore bumps EVENT_FORMAT_VERSION; readers refuse newer versions
  * with a clear message instead of guessing.
  */
@@ -197,6 +198,8 @@ export const wsFrameEvent = z.object({
   data: z.string(),
   size: z.number().int().nonnegative(),
   truncated: z.boolean(),
+  /** Set when Toolscope itself sent the frame instead of relaying it: a mock rule's reply. */
+  origin: z.enum(['mock']).optional(),
 });
 export const wsCloseEvent = z.object({
   ...base,
@@ -212,6 +215,24 @@ export const wsErrorEvent = z.object({
   connectionId: z.string(),
   side: z.enum(['client', 'upstream']),
   message: z.string(),
+});
+/**
+ * A mock rule answered (or delayed, failed, dropped) a webhook exchange, or answered a realtime call on a
+ * connection. Recorded before the answer's own events, so the analysis knows the answer is not the backend's.
+ */
+export const mockHitEvent = z.object({
+  ...base,
+  kind: z.literal('mock.hit'),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  /** The handler's kind: json, sse, delay, fail, close, no-answer, realtime-reply. */
+  handler: z.string(),
+  exchangeId: z.string().optional(),
+  connectionId: z.string().optional(),
+  /** The call the rule answered, when it has an id. */
+  callId: z.string().nullable().optional(),
+  /** Problems of the rule met while answering, e.g. a template that names a missing argument. */
+  warnings: z.array(z.string()).optional(),
 });
 /** Anything else that went wrong in the core, so it is seen instead of only logged to a console. */
 export const coreErrorEvent = z.object({
@@ -238,6 +259,7 @@ export const logEventSchema = z.discriminatedUnion('kind', [
   wsFrameEvent,
   wsCloseEvent,
   wsErrorEvent,
+  mockHitEvent,
   coreErrorEvent,
 ]);
 export type LogEvent = z.infer<typeof logEventSchema>;

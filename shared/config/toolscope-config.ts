@@ -3,6 +3,7 @@
  * the bot's known config (to check update-config against) and tool definitions; mocks and breakpoints come
  * with their features. Unknown keys are kept, not refused, so a newer file still loads.
  */
+import { mockRulesSchema } from '../mocks/mock-rule.js';
 import { z } from 'zod';
 import type { AnalysisOptions } from '../analysis/analyzer.js';
 import type { ToolDefinition } from '../analysis/model.js';
@@ -34,6 +35,8 @@ export const toolscopeConfigSchema = z
     botConfig: z.unknown().optional(),
     /** Tool definitions, when the platform does not send them on the wire. */
     tools: z.array(toolEntry).optional(),
+    /** Mock rules, in order (see shared/mocks/mock-rule.ts). */
+    mocks: mockRulesSchema.optional(),
     /** Added to the default redaction rules of exports (`toolscope export`, the UI's HAR export). */
     redaction: z
       .object({
