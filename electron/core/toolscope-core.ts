@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RouteInfo, RouteSpec } from '../../shared/bridge.js';
 import { EventLog, now } from './event-log.js';
 import { IdSource } from './id-source.js';
+import { MockRulesStore } from './mock-rules-store.js';
 import { RouteListener } from '../proxy/route-listener.js';
 import { DEFAULT_BODY_CAP } from '../proxy/body-capture.js';
 import { SessionWriter } from '../session/session-writer.js';
@@ -15,6 +16,7 @@ import { parseUpstreamUrl } from '../../shared/route-flag.js';
 import { analysisOptionsFrom, type ToolscopeConfig } from '../../shared/config/toolscope-config.js';
 import { analyseEvents } from '../../shared/analysis/session-report.js';
 import { SessionCatalog, type LiveSessionInfo } from '../session/session-catalog.js';
+import type { ConfigFileState } from './config-watcher.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
@@ -39,6 +41,10 @@ export interface CoreOptions {
 
 export class ToolscopeCore {
   readonly log = new EventLog();
+  /** The mock rules every route runs (set through the bridge and from the config file). */
+  readonly mocks = new MockRulesStore();
+  /** The config file this core was started with (`--config`): its reload error, and where the UI saves rules. */
+  configFile: ConfigFileState | null = null;
   private started = now();
   private readonly ids = new IdSource();
   private readonly routes = new Map<string, RouteListener>();
@@ -148,6 +154,7 @@ export class ToolscopeCore {
       },
       this.log,
       this.ids,
+      this.mocks,
     );
     try {
       const listen = await listener.listen();

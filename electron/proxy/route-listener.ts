@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../../shared/events.js';
 import type { EventLog } from '../core/event-log.js';
 import type { IdSource } from '../core/id-source.js';
+import { MockRulesStore } from '../core/mock-rules-store.js';
 import { HttpForwarder } from './requests/http-forwarder.js';
 import type { RouteContext } from './route-context.js';
 import { WsRelay } from './websockets/ws-relay.js';
@@ -31,6 +32,7 @@ export class RouteListener {
     readonly options: RouteOptions,
     log: EventLog,
     ids: IdSource,
+    mocks: MockRulesStore = new MockRulesStore(),
   ) {
     const context: RouteContext = {
       routeId: options.routeId,
@@ -40,6 +42,7 @@ export class RouteListener {
       frameCap: options.frameCap,
       log,
       ids,
+      mocks,
       listenLabel: () => (this.address ? `${this.address.host}:${this.address.port}` : `${options.listenHost}:${options.listenPort}`),
     };
     this.forwarder = new HttpForwarder(context);

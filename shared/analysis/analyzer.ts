@@ -163,6 +163,10 @@ export class Analyzer {
       case 'ws.close':
         this.closeConnection(d, e.connectionId, e.seq, e.t, `the connection closed (code ${e.code}${e.reason ? `, "${e.reason}"` : ''}, by ${e.by})`);
         return;
+      case 'mock.hit':
+        if (e.exchangeId !== undefined) dirty.add(e.exchangeId);
+        else if (e.connectionId !== undefined) this.mockHitOnConnection(d, e);
+        return;
       default:
         return;
     }
@@ -277,6 +281,20 @@ export class Analyzer {
     }
   }
 
+  /** A realtime rule took a call: its answer (the next result) is the mock's, and its template problems are findings. */
+  private mockHitOnConnection(d: AnalysisDraft, e: EventOf<'mock.hit'>): void {
+    const conn = d.existingConnection(e.connectionId ?? '');
+    if (!conn) return;
+    const key = e.callId ? conn.callKeys.get(e.callId) : undefined;
+    if (key) {
+      d.editCall(key, (c) => {
+        c.mockedBy = mockedBy(e);
+        addRef(c, e.seq);
+      });
+    }
+    for (const f of mockFindings(e, key)) d.addConnectionFinding(conn, f);
+  }
+
   private callFor(d: AnalysisDraft, conn: ConnectionAnalysis, callId: string | null, name: string | null, protocol: Protocol, e: EventOf<'ws.frame'>): FunctionCall {
     const existing = callId ? conn.callKeys.get(callId) : undefined;
     if (existing) return d.call(existing)!;
@@ -357,7 +375,7 @@ export class Analyzer {
       c.endT = e.t;
       c.endSeq = e.seq;
       c.latencyMs = latency;
-      c.status = result.isError ? 'error' : 'ok';
+      c.status = result.isError ? 'error' : answersAsMock(c.mockedBy) ? 'mocked' : 'ok';
       c.refs.push(e.seq);
     });
     this.checkLatency(d, key, latency, e.seq, (f) => d.addConnectionFinding(conn, f));
@@ -439,6 +457,8 @@ export class Analyzer {
     const findings: Finding[] = [];
     const callKeys: string[] = [];
     const add = (f: Finding) => findings.push(f);
+    // A delay rule only slows the backend's own answer down: the call is still the backend's.
+    const mock = ex.mock && ex.mock.handler !== 'delay' ? ex.mock : null;
 
     if (reading) {
       for (const tool of reading.toolDefinitions ?? []) d.setTool(tool);
@@ -451,8 +471,9 @@ export class Analyzer {
         let status: CallStatus = 'pending';
         let endT: number | null = null;
         let endSeq: number | null = null;
+        if (mock) refs.push(mock.seq);
         if (c.result) {
-          status = c.result.isError ? 'error' : 'ok';
+          status = c.result.isError ? 'error' : mock && answersAsMock(mock) ? 'mocked' : 'ok';
           endT = c.result.t;
           endSeq = c.result.seq;
           if (!refs.includes(c.result.seq)) refs.push(c.result.seq);
@@ -482,6 +503,7 @@ export class Analyzer {
           refs,
           tool,
         };
+        if (mock) call.mockedBy = mockedBy(mock);
         d.putCall(call);
         if (c.argsError) {
           add({
@@ -520,9 +542,36 @@ export class Analyzer {
       for (const f of lintSseStream({ contentType, events: input.sse, end: input.sseEnd })) add(toFinding(f));
     }
     for (const f of httpFindings(ex, callKeys)) add(f);
+    if (ex.mock) for (const f of mockFindings(ex.mock, callKeys.length === 1 ? callKeys[0] : undefined)) add(f);
 
     d.setExchange(ex.id, { protocol: reading?.protocol ?? null, label: reading?.label ?? null, callKeys, findings });
   }
+}
+
+/** Handlers whose answer replaces the backend's: a call they answer is `mocked`, not `ok`. */
+const ANSWERING_HANDLERS = new Set(['json', 'sse', 'realtime-reply']);
+
+function answersAsMock(mock: { handler: string } | null | undefined): boolean {
+  return mock ? ANSWERING_HANDLERS.has(mock.handler) : false;
+}
+
+function mockedBy(e: EventOf<'mock.hit'>): NonNullable<FunctionCall['mockedBy']> {
+  return { ruleId: e.ruleId, ruleName: e.ruleName, handler: e.handler };
+}
+
+/** A rule's template problems: the answer went out with empty values where the rule meant something. */
+function mockFindings(e: EventOf<'mock.hit'>, callKey: string | undefined): Finding[] {
+  const rule = JSON.stringify(e.ruleName || e.ruleId);
+  return (e.warnings ?? []).map((warning) => {
+    const finding: Finding = {
+      rule: 'mock/template-missing-value',
+      severity: 'warning',
+      message: `Mock rule ${rule}: ${warning}${warning.includes('kept as written') ? '' : '; the mock answered with an empty value there, which the bot takes as the real answer'}.`,
+      ref: { seq: e.seq },
+    };
+    if (callKey) finding.callKey = callKey;
+    return finding;
+  });
 }
 
 function httpFindings(ex: ExchangeView, callKeys: string[]): Finding[] {
@@ -551,7 +600,9 @@ function httpFindings(ex: ExchangeView, callKeys: string[]): Finding[] {
             ? `The bot closed the connection before the answer was complete (${ex.aborted.message}).`
             : ex.aborted.by === 'upstream'
               ? `The tool backend broke the connection mid-answer (${ex.aborted.message}); the bot got a truncated response.`
-              : `Toolscope closed the route while this exchange was in progress.`,
+              : ex.mock
+                ? `Toolscope closed the connection without an answer: ${ex.aborted.message}.`
+                : `Toolscope closed the route while this exchange was in progress.`,
         ref: { seq: ex.aborted.seq },
       }),
     ];

@@ -74,6 +74,8 @@ export interface FunctionCall {
   refs: number[];
   /** The declared tool this call was checked against, when one was seen. */
   tool: ToolDefinition | null;
+  /** The mock rule that took the call (see `mock.hit`); its answer is the mock's, not the backend's. */
+  mockedBy?: { ruleId: string; ruleName: string; handler: string };
 }
 
 export interface ToolDefinition {

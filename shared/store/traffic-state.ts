@@ -37,6 +37,8 @@ export interface ExchangeView {
   sseEnd: EventOf<'sse.end'> | null;
   error: EventOf<'http.error'> | null;
   aborted: EventOf<'http.aborted'> | null;
+  /** The mock rule that took this exchange (answered, failed, closed, held or delayed it), or null. */
+  mock: EventOf<'mock.hit'> | null;
   endT: number | null;
   state: 'pending' | 'streaming' | 'complete' | 'error' | 'aborted';
 }
@@ -51,6 +53,8 @@ export interface ConnectionView {
   bytes: { toUpstream: number; toClient: number };
   close: EventOf<'ws.close'> | null;
   errors: EventOf<'ws.error'>[];
+  /** Calls on this connection that a mock rule answered (its frames are marked `origin: 'mock'`). */
+  mockHits: EventOf<'mock.hit'>[];
   state: 'open' | 'closed' | 'failed';
 }
 
@@ -243,6 +247,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         sseEnd: null,
         error: null,
         aborted: null,
+        mock: null,
         endT: null,
         state: 'pending',
       };
@@ -316,6 +321,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         bytes: { toUpstream: 0, toClient: 0 },
         close: null,
         errors: [],
+        mockHits: [],
         state: 'open',
       };
       fresh.add(conn);
@@ -334,6 +340,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         bytes: { toUpstream: 0, toClient: 0 },
         close: null,
         errors: [],
+        mockHits: [],
         state: 'failed',
       };
       fresh.add(conn);
@@ -365,6 +372,19 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
       if (!conn) return;
       conn.errors = freshArray(conn.errors);
       conn.errors.push(e);
+      return;
+    }
+    case 'mock.hit': {
+      // Not a row of its own: the exchange or frames it answered are the rows, marked by this.
+      if (e.exchangeId !== undefined) {
+        const ex = editExchange(e.exchangeId);
+        if (ex) ex.mock = e;
+      } else if (e.connectionId !== undefined) {
+        const conn = editConnection(e.connectionId);
+        if (!conn) return;
+        conn.mockHits = freshArray(conn.mockHits);
+        conn.mockHits.push(e);
+      }
       return;
     }
     case 'core.error': {

@@ -7,14 +7,21 @@
  */
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
 import https from 'node:https';
+import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { HeaderList } from '../../../shared/events.js';
-import { BodyCapture, headerPairs } from '../body-capture.js';
+import type { WebhookDialect } from '../../../shared/analysis/model.js';
+import { webhookDialects } from '../../../shared/analysis/webhooks/webhook-dialects.js';
+import { matchWebhookRule, readWebhookFacts } from '../../../shared/mocks/mock-matcher.js';
+import type { MockRule, WebhookHandler } from '../../../shared/mocks/mock-rule.js';
+import { asText, BodyCapture, headerPairs } from '../body-capture.js';
 import { headerValue } from '../../../shared/http-headers.js';
 import type { RouteContext } from '../route-context.js';
 import { SseCapture } from './sse-capture.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream-error.js';
+import type { MockExchange, MockResponse } from '../mocks/mock-exchange.js';
+import { ruleLabel, runWebhookMock, statusMessage } from '../mocks/webhook-mock-runner.js';
 
 interface ExchangeState {
   id: string;
@@ -28,6 +35,19 @@ interface ExchangeState {
   res: ServerResponse;
   /** Ends the SSE capture of the response, when there is one. */
   endSse: ((complete: boolean) => void) | null;
+  /** A mock rule's timers (delays, SSE script steps), cleared when the exchange ends. */
+  mockTimers: Set<NodeJS.Timeout> | null;
+  /** Set when a mock rule holds the exchange (no-answer): what the route timeout then reports. */
+  heldBy: string | null;
+}
+
+/** Records a response as it goes to the client, whoever produced it (the upstream or a mock). */
+interface ResponseTap {
+  push(chunk: Buffer): void;
+  /** The response ended with all its bytes. */
+  finish(): void;
+  /** The producer broke off mid-body. */
+  broke(message: string): void;
 }
 
 const TIMEOUT_CODE = 'TOOLSCOPE_UPSTREAM_TIMEOUT';
@@ -40,6 +60,8 @@ export class HttpForwarder {
   private readonly exchanges = new WeakMap<IncomingMessage, ExchangeState>();
   /** Exchanges without their final event yet: closing the route must record how each ended. */
   private readonly open = new Set<ExchangeState>();
+  /** Made on the first request a mock rule has to look at; a route without rules never needs them. */
+  private dialects: WebhookDialect[] | null = null;
 
   constructor(private readonly route: RouteContext) {
     this.agent = route.upstream.protocol === 'https:' || route.upstream.protocol === 'wss:'
@@ -82,6 +104,8 @@ export class HttpForwarder {
       settled: false,
       res,
       endSse: null,
+      mockTimers: null,
+      heldBy: null,
     };
     this.exchanges.set(req, state);
     this.open.add(state);
@@ -112,16 +136,181 @@ export class HttpForwarder {
       state.headTimer = null;
       if (state.responded || state.settled) return;
       state.timedOut = true;
-      const error = Object.assign(new Error(`no response from the upstream within ${this.route.timeoutMs} ms`), {
-        code: TIMEOUT_CODE,
-      });
+      const message = state.heldBy
+        ? `${state.heldBy}: the route's timeout ended the exchange after ${this.route.timeoutMs} ms`
+        : `no response from the upstream within ${this.route.timeoutMs} ms`;
+      const error = Object.assign(new Error(message), { code: TIMEOUT_CODE });
       if (state.proxyReq) state.proxyReq.destroy(error);
       else this.onProxyError(state, error, req, res);
     }, this.route.timeoutMs);
 
-    this.proxy.web(req, res, {}, (error, _req, errorRes) => {
+    // Without a rule the request streams through untouched; only a rule that may answer needs its body first.
+    const rules = this.route.mocks.webhookRules();
+    if (rules.length === 0) this.forward(state, req, res, null);
+    else this.readThenDecide(state, req, res, rules);
+  }
+
+  private forward(state: ExchangeState, req: IncomingMessage, res: ServerResponse, body: Readable | null): void {
+    this.proxy.web(req, res, body ? { buffer: body } : {}, (error, _req, errorRes) => {
       this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
     });
+  }
+
+  /**
+   * Reads the request body (a webhook call is small) so a rule can match on the call's name and arguments,
+   * then lets the first matching rule answer, or forwards the same bytes. A body over the capture cap is not
+   * held: the rules see the request without its call, and a forwarded request streams on from where it was.
+   */
+  private readThenDecide(state: ExchangeState, req: IncomingMessage, res: ServerResponse, rules: readonly MockRule[]): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= this.route.bodyCap) return;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      this.decide(state, req, res, rules, null, new StreamingBody(chunks, req));
+    };
+    const onEnd = () => {
+      const body = Buffer.concat(chunks, size);
+      this.decide(state, req, res, rules, body, { stream: () => Readable.from([body], { objectMode: false }), release: () => {} });
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+  }
+
+  private decide(
+    state: ExchangeState,
+    req: IncomingMessage,
+    res: ServerResponse,
+    rules: readonly MockRule[],
+    body: Buffer | null,
+    source: BodySource,
+  ): void {
+    if (state.settled) return;
+    let rule: MockRule | null = null;
+    let facts: ReturnType<typeof readWebhookFacts> | null = null;
+    try {
+      const text = body === null ? null : asText(body, 'application/json', false);
+      this.dialects ??= webhookDialects();
+      facts = readWebhookFacts(
+        { routeId: this.route.routeId, method: req.method ?? 'GET', url: req.url ?? '/', headers: state.requestHeaders },
+        text,
+        this.dialects,
+      );
+      rule = matchWebhookRule(rules, facts);
+    } catch (error) {
+      // The readers do not throw; if matching ever does, the request goes where it would have gone anyway.
+      this.route.log.append({ kind: 'core.error', context: `mock rules ${state.id}`, message: (error as Error).message });
+    }
+    if (!rule || !facts) {
+      this.forward(state, req, res, source.stream());
+      return;
+    }
+    runWebhookMock(rule, rule.handler as WebhookHandler, facts, this.mockExchange(state, req, res, source, rule));
+  }
+
+  private mockExchange(state: ExchangeState, req: IncomingMessage, res: ServerResponse, source: BodySource, rule: MockRule): MockExchange {
+    const { log } = this.route;
+    const exchange: MockExchange = {
+      exchangeId: state.id,
+      isOpen: () => !state.settled && !res.destroyed,
+      hit: (callId, warnings) => {
+        log.append({
+          kind: 'mock.hit',
+          ruleId: rule.id,
+          ruleName: rule.name,
+          handler: rule.handler.kind,
+          exchangeId: state.id,
+          callId,
+          ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
+        });
+        this.route.mocks.recordHit(rule.id);
+      },
+      respond: (status, headers) => {
+        source.release();
+        if (!exchange.isOpen()) return CLOSED_RESPONSE;
+        const message = statusMessage(status);
+        // Head first: a header Node refuses throws here, before anything is recorded as sent.
+        res.writeHead(status, message, headers.flat());
+        const tap = this.startResponse(state, { status, statusMessage: message, headers });
+        // A client that leaves mid-stream ends the script; its SSE capture must end too (a backend's ends when
+        // http-proxy drops the upstream response).
+        res.on('close', () => state.endSse?.(false));
+        const write = (chunk: Buffer | string) => {
+          if (res.destroyed) return;
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          tap.push(bytes);
+          res.write(bytes);
+        };
+        return {
+          write,
+          end: (last) => {
+            if (last !== undefined) write(last);
+            if (res.destroyed) return;
+            res.end();
+            tap.finish();
+          },
+        };
+      },
+      forward: () => {
+        if (exchange.isOpen()) this.forward(state, req, res, source.stream());
+      },
+      close: (message) => {
+        source.release();
+        this.clearTimer(state);
+        if (!this.settle(state)) return;
+        log.append({ kind: 'http.aborted', exchangeId: state.id, by: 'proxy', phase: state.responded ? 'response' : 'request', message });
+        res.destroy();
+        req.socket.destroy();
+      },
+      hold: (message) => {
+        source.release();
+        state.heldBy = message;
+      },
+      later: (ms, action) => {
+        const timers = (state.mockTimers ??= new Set());
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!exchange.isOpen()) return;
+          try {
+            action();
+          } catch (error) {
+            exchange.fail(error);
+          }
+        }, ms);
+        timers.add(timer);
+      },
+      fail: (error) => {
+        source.release();
+        this.mockFailed(state, res, rule, error);
+      },
+    };
+    return exchange;
+  }
+
+  /** A rule that could not be carried out: recorded as an error, and the client told which rule failed. */
+  private mockFailed(state: ExchangeState, res: ServerResponse, rule: MockRule, error: unknown): void {
+    this.clearTimer(state);
+    state.endSse?.(false);
+    if (!this.settle(state)) return;
+    const message = `mock rule ${ruleLabel(rule)} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const canAnswer = !res.headersSent && !res.destroyed;
+    this.route.log.append({ kind: 'http.error', exchangeId: state.id, cause: 'other', code: 'TOOLSCOPE_MOCK_FAILED', message, statusSent: canAnswer ? 502 : null });
+    if (!canAnswer) {
+      res.destroy();
+      return;
+    }
+    const payload = JSON.stringify({ error: 'mock_failed', rule: { id: rule.id, name: rule.name }, message });
+    const headers: HeaderList = [
+      ['content-type', 'application/json'],
+      ['content-length', String(Buffer.byteLength(payload))],
+      ['x-toolscope-error', 'mock'],
+    ];
+    this.route.log.append({ kind: 'http.response', exchangeId: state.id, status: 502, statusMessage: 'Bad Gateway', headers, synthetic: true });
+    res.writeHead(502, Object.fromEntries(headers));
+    res.end(payload);
   }
 
   /** Ends every open exchange, recording that the proxy (not a peer) cut it, before the sockets go. */
@@ -149,6 +338,7 @@ export class HttpForwarder {
     if (state.settled) return false;
     state.settled = true;
     this.open.delete(state);
+    if (state.mockTimers) for (const timer of state.mockTimers) clearTimeout(timer);
     return true;
   }
 
@@ -161,16 +351,32 @@ export class HttpForwarder {
       proxyRes.destroy();
       return;
     }
-    state.responded = true;
-    this.clearTimer(state);
-    const headers = headerPairs(proxyRes.rawHeaders);
-    log.append({
-      kind: 'http.response',
-      exchangeId: state.id,
+    const tap = this.startResponse(state, {
       status: proxyRes.statusCode ?? 0,
       statusMessage: proxyRes.statusMessage ?? '',
-      headers,
+      headers: headerPairs(proxyRes.rawHeaders),
     });
+    proxyRes.on('data', (chunk: Buffer) => tap.push(chunk));
+    proxyRes.on('end', () => tap.finish());
+    const upstreamBroke = (error?: Error) => {
+      tap.broke(error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body');
+      // The client must see a broken response, not a clean end that looks complete.
+      res.destroy();
+    };
+    proxyRes.on('aborted', () => upstreamBroke());
+    proxyRes.on('error', (error) => upstreamBroke(error));
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete) upstreamBroke();
+    });
+  }
+
+  /** Records the response head, then its body (and SSE events) as the bytes pass. */
+  private startResponse(state: ExchangeState, head: { status: number; statusMessage: string; headers: HeaderList }): ResponseTap {
+    const { log } = this.route;
+    state.responded = true;
+    this.clearTimer(state);
+    const { headers } = head;
+    log.append({ kind: 'http.response', exchangeId: state.id, status: head.status, statusMessage: head.statusMessage, headers });
     const body = new BodyCapture(this.route.bodyCap);
     const sse = isEventStream(headers) ? new SseCapture(log, state.id, decoderFor(headers)) : null;
     // The SSE capture ends once, however the stream stops: also when the client went away first (the
@@ -182,33 +388,22 @@ export class HttpForwarder {
       sse?.end(complete);
     };
     state.endSse = endSse;
-    proxyRes.on('data', (chunk: Buffer) => {
-      body.push(chunk);
-      sse?.push(chunk);
-    });
-    proxyRes.on('end', () => {
-      endSse(true);
-      if (!this.settle(state)) return;
-      log.append({ kind: 'http.response.body', exchangeId: state.id, body: body.finish(headers) });
-    });
-    const upstreamBroke = (error?: Error) => {
-      endSse(false);
-      if (!this.settle(state)) return;
-      log.append({
-        kind: 'http.aborted',
-        exchangeId: state.id,
-        by: 'upstream',
-        phase: 'response',
-        message: error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body',
-      });
-      // The client must see a broken response, not a clean end that looks complete.
-      res.destroy();
+    return {
+      push: (chunk) => {
+        body.push(chunk);
+        sse?.push(chunk);
+      },
+      finish: () => {
+        endSse(true);
+        if (!this.settle(state)) return;
+        log.append({ kind: 'http.response.body', exchangeId: state.id, body: body.finish(headers) });
+      },
+      broke: (message) => {
+        endSse(false);
+        if (!this.settle(state)) return;
+        log.append({ kind: 'http.aborted', exchangeId: state.id, by: 'upstream', phase: 'response', message });
+      },
     };
-    proxyRes.on('aborted', () => upstreamBroke());
-    proxyRes.on('error', (error) => upstreamBroke(error));
-    proxyRes.on('close', () => {
-      if (!proxyRes.complete) upstreamBroke();
-    });
   }
 
   private onProxyError(state: ExchangeState, error: NodeJS.ErrnoException, req: IncomingMessage, res: ServerResponse): void {
@@ -301,4 +496,38 @@ function httpTarget(upstream: URL): string {
 export function joinUpstream(upstream: URL, path: string): string {
   const base = upstream.href.endsWith('/') ? upstream.href.slice(0, -1) : upstream.href;
   return base + (path.startsWith('/') ? path : `/${path}`);
+}
+
+const CLOSED_RESPONSE: MockResponse = { write: () => {}, end: () => {} };
+
+/** The request body for forwarding; `release` when the request will not be forwarded, so it is read to its end. */
+interface BodySource {
+  stream(): Readable;
+  release(): void;
+}
+
+/**
+ * A request that outgrew the cap while the rules were looking: the chunks read so far, then the rest as it
+ * arrives. It is piped at once, so nothing is lost while a delay rule waits (the request is paused meanwhile).
+ */
+class StreamingBody implements BodySource {
+  private readonly out = new PassThrough();
+
+  constructor(
+    head: Buffer[],
+    private readonly req: IncomingMessage,
+  ) {
+    for (const chunk of head) this.out.write(chunk);
+    req.pipe(this.out);
+  }
+
+  stream(): Readable {
+    return this.out;
+  }
+
+  release(): void {
+    this.req.unpipe(this.out);
+    this.out.destroy();
+    this.req.resume();
+  }
 }

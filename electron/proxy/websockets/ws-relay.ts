@@ -13,6 +13,7 @@ import type { HeaderList, WsDirection } from '../../../shared/events.js';
 import { asText, headerPairs } from '../body-capture.js';
 import type { RouteContext } from '../route-context.js';
 import { classifyUpstreamError } from '../upstream-error.js';
+import { RealtimeAutoReply } from '../mocks/realtime-auto-reply.js';
 
 /** Headers that belong to one hop or to the WebSocket handshake itself; `ws` sets its own. */
 const NOT_FORWARDED = new Set([
@@ -41,7 +42,11 @@ export class WsRelay {
   /** Relayed connections whose close is not recorded yet, so closing the route can record it. */
   private readonly live = new Map<string, { client: WebSocket; upstream: WebSocket; closed: boolean }>();
 
-  constructor(private readonly route: RouteContext) {}
+  private readonly autoReply: RealtimeAutoReply;
+
+  constructor(private readonly route: RouteContext) {
+    this.autoReply = new RealtimeAutoReply(route);
+  }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { log, ids } = this.route;
@@ -147,6 +152,11 @@ export class WsRelay {
           });
           upstream.off('message', queueEarly);
           this.pipe(connectionId, client, upstream);
+          this.autoReply.open(connectionId, {
+            url,
+            headers,
+            sendAsClient: (text) => this.sendAsClient(connectionId, upstream, text),
+          });
           for (const { data, isBinary } of early) this.forward(connectionId, 'upstream-to-client', client, data, isBinary);
         },
       );
@@ -155,6 +165,7 @@ export class WsRelay {
 
   /** Closes every relayed socket (the route is going down), recording that the proxy closed them. */
   close(): void {
+    this.autoReply.closeAll();
     for (const [connectionId, connection] of this.live) {
       connection.closed = true;
       this.route.log.append({ kind: 'ws.close', connectionId, code: 1001, reason: 'the route was closed', by: 'proxy' });
@@ -177,6 +188,7 @@ export class WsRelay {
 
     const onClose = (side: 'client' | 'upstream', other: WebSocket) => (code: number, reason: Buffer) => {
       this.sockets.delete(side === 'client' ? client : upstream);
+      this.autoReply.close(connectionId);
       if (!connection.closed) {
         connection.closed = true;
         this.live.delete(connectionId);
@@ -212,6 +224,31 @@ export class WsRelay {
       truncated,
     });
     if (target.readyState === WebSocket.OPEN) target.send(buffer, { binary: isBinary });
+    // After relaying: a mock's answer to a call never holds the call up on its way to the client.
+    if (direction === 'upstream-to-client' && !isBinary && this.route.mocks.realtimeRules().length > 0) {
+      this.autoReply.onServerFrame(connectionId, buffer.toString('utf8'));
+    }
+  }
+
+  /** A mock's frame to the upstream, recorded like the client's own but marked as Toolscope's. */
+  private sendAsClient(connectionId: string, upstream: WebSocket, text: string): boolean {
+    if (upstream.readyState !== WebSocket.OPEN || !this.live.has(connectionId)) return false;
+    const buffer = Buffer.from(text);
+    const cap = this.route.frameCap;
+    const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
+    this.route.log.append({
+      kind: 'ws.frame',
+      connectionId,
+      direction: 'client-to-upstream',
+      opcode: 'text',
+      encoding: 'utf8',
+      data: asText(kept, 'text/plain', kept.length < buffer.length) ?? '',
+      size: buffer.length,
+      truncated: kept.length < buffer.length,
+      origin: 'mock',
+    });
+    upstream.send(buffer, { binary: false });
+    return true;
   }
 
   private failUpgrade(
