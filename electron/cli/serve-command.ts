@@ -11,7 +11,8 @@ import { appVersion, defaultSessionFile, defaultSessionsDirectory, rendererDir }
 import { ToolscopeCore } from '../core/toolscope-core.js';
 import { startUiServer } from '../server/ui-server.js';
 import { UsageError } from './usage-error.js';
-import { readConfigFile } from './config-file.js';
+import { loadConfigFile } from './config-file.js';
+import { watchConfigFile } from '../core/config-watcher.js';
 import type { ToolscopeConfig } from '../../shared/config/toolscope-config.js';
 
 export interface ServeFlags {
@@ -25,7 +26,8 @@ export interface ServeFlags {
 }
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
-  const config = flags.config ? readConfigFile(flags.config) : null;
+  const loaded = flags.config ? loadConfigFile(flags.config) : null;
+  const config = loaded?.config ?? null;
   const specs = collectRoutes(flags, config);
   const uiPort = parsePort(flags.uiPort, '--ui-port');
   const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveInt(flags.timeout, '--timeout');
@@ -34,6 +36,8 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const core = new ToolscopeCore({ appVersion, sessionFile, sessionsDirectory: defaultSessionsDirectory(), config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Toolscope ${appVersion}`);
+  // Its mock rules answer from the first request on; later edits of the file apply while serving.
+  const configFile = loaded ? watchConfigFile(core, loaded, { log: out }) : null;
   try {
     for (const spec of specs) {
       const route = await core.addRoute(spec);
@@ -53,6 +57,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     const stop = async () => {
       if (stopping) return;
       stopping = true;
+      configFile?.close();
       await ui.close();
       await core.close();
       out('stopped; session saved');
@@ -61,6 +66,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
   } catch (error) {
+    configFile?.close();
     await core.close();
     throw new UsageError((error as Error).message);
   }

@@ -10,8 +10,10 @@ import {
   type BridgeResult,
   type BridgeParams,
 } from '../../shared/bridge.js';
+import { mockRulesSchema } from '../../shared/mocks/mock-rule.js';
 import { openSessionForReading, readSessionSlice } from '../session/session-slices.js';
 import { importHarText } from '../session/har-import.js';
+import { issueText } from './config-watcher.js';
 import type { ToolscopeCore } from './toolscope-core.js';
 
 export async function handleBridgeCall(core: ToolscopeCore, method: string, rawParams: unknown): Promise<unknown> {
@@ -64,6 +66,20 @@ async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, param
       const file = path.resolve((params as BridgeParams<'saveSessionAs'>).path);
       return { path: file, bytes: core.saveSessionAs(file) } as BridgeResult<M>;
     }
+    case 'getMocks':
+      return mocksState(core) as BridgeResult<M>;
+    case 'setMocks': {
+      // All or nothing: a half-applied list would answer calls with rules nobody chose.
+      const parsed = mockRulesSchema.safeParse((params as BridgeParams<'setMocks'>).rules);
+      if (!parsed.success) throw new Error(issueText(parsed.error.issues, ['rules']));
+      core.mocks.setRules(parsed.data);
+      return mocksState(core) as BridgeResult<M>;
+    }
+    case 'saveMocks': {
+      const configFile = core.configFile;
+      if (!configFile) throw new Error('this Toolscope runs without a config file: start with --config FILE to save rules');
+      return { path: configFile.save(core.mocks.rules()) } as BridgeResult<M>;
+    }
     default:
       throw new Error(`unhandled method "${String(method)}"`);
   }
@@ -75,6 +91,16 @@ function info(core: ToolscopeCore): BridgeResult<'info'> {
     sessionFile: core.sessionFile,
     startedAt: new Date(core.startTime).toISOString(),
     routes: core.listRoutes(),
-    config: core.options.config ?? null,
+    // The file's latest good contents: an edit while Toolscope runs changes the analysis settings too.
+    config: core.configFile?.config ?? core.options.config ?? null,
+  };
+}
+
+function mocksState(core: ToolscopeCore): BridgeResult<'getMocks'> {
+  return {
+    rules: [...core.mocks.rules()],
+    hits: core.mocks.hits(),
+    configFile: core.configFile?.file ?? null,
+    configError: core.configFile?.error ?? null,
   };
 }
