@@ -1,7 +1,7 @@
 /** Which of the window's dialogs is open: one at a time, opened by buttons, keys or the desktop menu. */
 import { create } from 'zustand';
 
-export type DialogName = 'sessions' | 'export' | 'preferences';
+export type DialogName = 'sessions' | 'export' | 'preferences' | 'mocks';
 
 export interface DialogStore {
   open: DialogName | null;

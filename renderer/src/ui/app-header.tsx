@@ -37,6 +37,9 @@ function SessionButtons() {
       <button type="button" onClick={() => show('export')}>
         Export HAR…
       </button>
+      <button type="button" title="Rules that answer calls in place of the backend" onClick={() => show('mocks')}>
+        Mocks…
+      </button>
       <button type="button" aria-label="Preferences" title="Preferences" onClick={() => show('preferences')}>
         ⚙
       </button>

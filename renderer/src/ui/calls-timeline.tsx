@@ -162,7 +162,10 @@ const CallRow = memo(function CallRow({ callKey, top, firstT, span, now, finding
         {name}
       </span>
       <span className="call-args mono">{summariseArgs(call.args, call.argsRaw)}</span>
-      <span className={`call-status status-${call.status}`}>
+      <span
+        className={`call-status status-${call.status}`}
+        title={call.mockedBy ? `Answered by mock rule ${call.mockedBy.ruleName || call.mockedBy.ruleId}` : undefined}
+      >
         <span aria-hidden="true">{STATUS_ICON[call.status]}</span> {call.status}
       </span>
       <span className={`call-latency num${slow ? ' slow' : ''}`}>{latency || (call.status === 'pending' ? '…' : '')}</span>

@@ -11,6 +11,7 @@ import { useAnalysis } from '../../state/use-analysis.js';
 import { currentTraffic, useTraffic } from '../../state/use-traffic.js';
 import { formatClock, formatDuration, formatRelativeMs } from '../format.js';
 import { KvList } from '../kv-list.js';
+import { MockedByNote, MockThisButton } from '../mocks/mock-this.js';
 import { ProblemBox } from '../problem-box.js';
 import { FindingsList } from './findings-list.js';
 import { JsonGroup } from './json-group.js';
@@ -63,7 +64,9 @@ export const CallTab = memo(function CallTab({ callKey }: { callKey: string }) {
         <span className="mono dp-call-name">{call.name || '(unnamed)'}</span>
         <CallStatusBadge status={call.status} />
         {call.latencyMs !== null && <span className="mono">{formatDuration(call.latencyMs)}</span>}
+        <MockThisButton call={call} />
       </p>
+      <MockedByNote call={call} />
       {call.status === 'pending' && (
         <p className="dp-note" role="status">
           Pending: waiting for a result since {formatClock(call.startT)}.
