@@ -103,6 +103,15 @@ describe('the config file JSON Schema', () => {
     expect(new Set(example.mocks.map((rule) => rule.handler.kind)).size).toBe(8);
   });
 
+  it("accepts the README's example, as zod does (the example a user copies must load)", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const block = /## Mocks[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const config = JSON.parse(block!) as unknown;
+    expect(toolscopeConfigSchema.safeParse(config).success).toBe(true);
+    expect(jsonSchemaValidator().validate(config).valid).toBe(true);
+  });
+
   it('refuses what zod refuses', () => {
     const withRule = (rule: unknown) => ({ mocks: [rule] });
     const broken: [string, unknown][] = [
