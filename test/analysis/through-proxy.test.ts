@@ -6,14 +6,13 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { analyseEvents, type ReportCall } from '../../shared/analysis/session-report.js';
 import type { LogEvent } from '../../shared/events.js';
-import { Cleanup, delay, startBackend, startProxy, waitForEvent, within } from '../support/proxy-harness.js';
+import { Cleanup, delay, startBackend, startProxy, startWsUpstream, waitForEvent, within } from '../support/proxy-harness.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -32,20 +31,8 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; t
 }
 
 /** A WebSocket upstream on loopback that runs `script` for each connection. */
-async function startRealtimeServer(script: (socket: WebSocket) => void): Promise<string> {
-  const server = http.createServer();
-  const sockets = new WebSocketServer({ server });
-  sockets.on('connection', script);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.add(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of sockets.clients) client.terminate();
-        sockets.close();
-        server.close(() => resolve());
-      }),
-  );
-  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+function startRealtimeServer(script: (socket: WebSocket) => void): Promise<string> {
+  return startWsUpstream(cleanup, script);
 }
 
 function callNamed(calls: ReportCall[], name: string): ReportCall {

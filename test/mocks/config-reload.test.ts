@@ -4,22 +4,14 @@
  * The bridge is reached as the browser UI reaches it, over /api/bridge with the launch's token.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import type { MocksState } from '../../shared/bridge.js';
 import type { MockRuleInput } from '../../shared/mocks/mock-rule.js';
 import { request, sleep, startServe, tempDir, type CliProcess } from '../support/core-process.js';
+import { deadPort } from '../support/proxy-harness.js';
 
-/** A port that was free a moment ago: connections to it are refused. */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A bridge client speaking the wire format of shared/bridge.ts (calls out, results and batches in). */
 class BridgeClient {

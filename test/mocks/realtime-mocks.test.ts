@@ -3,16 +3,14 @@
  * through the real proxy to a fake realtime server on loopback that asks for a function call; the rule answers
  * the server on the client's behalf.
  */
-import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { analyseEvents } from '../../shared/analysis/session-report.js';
 import { mockRulesSchema, type MockRuleInput } from '../../shared/mocks/mock-rule.js';
-import { Cleanup, delay, eventsOf, startProxy, waitForEvent, within } from '../support/proxy-harness.js';
+import { Cleanup, delay, eventsOf, startProxy, startWsUpstream, waitForEvent, within } from '../support/proxy-harness.js';
 import { callDone } from '../support/realtime-messages.js';
 
 const cleanup = new Cleanup();
@@ -21,25 +19,14 @@ afterEach(() => cleanup.run());
 /** A WebSocket upstream on loopback; every message it receives is kept, parsed. */
 async function startRealtimeServer(onMessage: (socket: WebSocket, message: Record<string, unknown>) => void): Promise<{ url: string; received: Record<string, unknown>[] }> {
   const received: Record<string, unknown>[] = [];
-  const server = http.createServer();
-  const sockets = new WebSocketServer({ server });
-  sockets.on('connection', (socket) => {
+  const url = await startWsUpstream(cleanup, (socket) => {
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Record<string, unknown>;
       received.push(message);
       onMessage(socket, message);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.add(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of sockets.clients) client.terminate();
-        sockets.close();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+  return { url, received };
 }
 
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {

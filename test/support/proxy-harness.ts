@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ToolscopeCore } from '../../electron/core/toolscope-core.js';
 import type { RouteInfo } from '../../shared/bridge.js';
 import type { EventOf, LogEvent, LogEventKind } from '../../shared/events.js';
@@ -287,4 +288,21 @@ function ownerId(event: LogEvent): string | undefined {
 export async function exchangeFor(core: ToolscopeCore, url: string, method = 'GET'): Promise<string> {
   const event = await waitForEvent(core, 'http.request', (e) => e.url === url && e.method === method);
   return event.exchangeId;
+}
+
+/** A WebSocket upstream on 127.0.0.1 that runs `onConnection` for each client; closed by the cleanup. */
+export async function startWsUpstream(cleanup: Cleanup, onConnection: (socket: WebSocket) => void): Promise<string> {
+  const server = http.createServer();
+  const sockets = new WebSocketServer({ server });
+  sockets.on('connection', onConnection);
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  cleanup.add(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.close(() => resolve());
+      }),
+  );
+  return `ws://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
 }
