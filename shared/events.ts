@@ -7,7 +7,7 @@
  *
  * Format version history:
  *   1 — first version (this file). Later additions an older reader can skip: `mock.hit` events (an older
- *       reader reports those lines as unknown and loads the rest) and `ws.frame.origin`.
+ *       reader reports those lines as unknown and loads the rest), `ws.frame.origin` and `ws.frame.dropped`.
  * A change that an older reader cannot ignore bumps EVENT_FORMAT_VERSION; readers refuse newer versions
  * with a clear message instead of guessing.
  */
@@ -200,6 +200,11 @@ export const wsFrameEvent = z.object({
   truncated: z.boolean(),
   /** Set when Toolscope itself sent the frame instead of relaying it: a mock rule's reply. */
   origin: z.enum(['mock']).optional(),
+  /**
+   * Set when a `realtime-drop` mock rule withheld the frame: it came from the upstream to the proxy but was not
+   * sent on to the client.
+   */
+  dropped: z.literal(true).optional(),
 });
 export const wsCloseEvent = z.object({
   ...base,
@@ -225,7 +230,7 @@ export const mockHitEvent = z.object({
   kind: z.literal('mock.hit'),
   ruleId: z.string(),
   ruleName: z.string(),
-  /** The handler's kind: json, sse, delay, fail, close, no-answer, realtime-reply. */
+  /** The handler's kind: json, sse, delay, fail, close, no-answer, realtime-reply, realtime-ignore, realtime-drop. */
   handler: z.string(),
   exchangeId: z.string().optional(),
   connectionId: z.string().optional(),

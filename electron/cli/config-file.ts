@@ -78,6 +78,7 @@ export function configJsonSchema(): JsonSchema {
     'no-answer': 'Never answer, to test the bot\'s timeout (the route\'s timeout still ends it).',
     'realtime-reply': 'On a WebSocket, answer the call to the server on the client\'s behalf with "output" (and response.create where the dialect needs it).',
     'realtime-ignore': 'Let the call go unanswered by the mock (the client may still answer it).',
+    'realtime-drop': 'Drop the call: the frames that complete it never reach the client (earlier ones, e.g. OpenAI output_item.added, already have), so the client does not run it.',
   };
   const described = new Set<string>();
   for (const group of list(child(ruleProperties, 'handler'), 'anyOf')) {

@@ -11,6 +11,7 @@ export class MockRulesStore {
   private all: readonly MockRule[] = [];
   private webhook: readonly MockRule[] = [];
   private realtime: readonly MockRule[] = [];
+  private realtimeDrop = false;
   private readonly counts = new Map<string, number>();
   private readonly listeners = new Set<(change: MockRulesChange) => void>();
 
@@ -29,6 +30,11 @@ export class MockRulesStore {
     return this.realtime;
   }
 
+  /** Whether an enabled realtime rule drops calls: only then must the relay look at a frame before sending it on. */
+  hasRealtimeDropRule(): boolean {
+    return this.realtimeDrop;
+  }
+
   /**
    * Replaces the rules (already validated by the schema). A rule that changed, or is new, starts counting its
    * hits again: the count is about the rule as it is now. Counts of removed rules are dropped.
@@ -45,6 +51,7 @@ export class MockRulesStore {
     this.all = next;
     this.webhook = next.filter((rule) => rule.enabled && !isRealtimeHandler(rule.handler));
     this.realtime = next.filter((rule) => rule.enabled && isRealtimeHandler(rule.handler));
+    this.realtimeDrop = this.realtime.some((rule) => rule.handler.kind === 'realtime-drop');
     this.emit('rules');
   }
 

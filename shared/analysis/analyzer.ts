@@ -548,7 +548,10 @@ export class Analyzer {
   }
 }
 
-/** Handlers whose answer replaces the backend's: a call they answer is `mocked`, not `ok`. */
+/**
+ * Handlers whose answer replaces the backend's: a call they answer is `mocked`, not `ok`. Not `realtime-drop`:
+ * it answers nothing, so its call stays without result (`unanswered`), with `mockedBy` telling why.
+ */
 const ANSWERING_HANDLERS = new Set(['json', 'sse', 'realtime-reply']);
 
 function answersAsMock(mock: { handler: string } | null | undefined): boolean {

@@ -98,6 +98,13 @@ export const realtimeHandlerSchema = z.discriminatedUnion('kind', [
     .strict(),
   /** Let the call go unanswered by the mock (the client may still answer it). */
   z.object({ kind: z.literal('realtime-ignore') }).strict(),
+  /**
+   * Drop the call: the frames that complete it (OpenAI `response.function_call_arguments.done` and the
+   * `response.output_item.done` with its call id; the single call frame of RTVI, ElevenLabs, NavTalk) never
+   * reach the client, to test how the conversation copes when the client does not act on a call. Frames sent
+   * before the call was complete (OpenAI's `response.output_item.added`, argument deltas) have already gone.
+   */
+  z.object({ kind: z.literal('realtime-drop') }).strict(),
 ]);
 export type RealtimeHandler = z.infer<typeof realtimeHandlerSchema>;
 
@@ -122,5 +129,5 @@ export const mockRulesSchema = z.array(mockRuleSchema).superRefine((rules, ctx) 
 });
 
 export function isRealtimeHandler(handler: MockRule['handler']): handler is RealtimeHandler {
-  return handler.kind === 'realtime-reply' || handler.kind === 'realtime-ignore';
+  return handler.kind === 'realtime-reply' || handler.kind === 'realtime-ignore' || handler.kind === 'realtime-drop';
 }

@@ -75,6 +75,7 @@ const example = {
       handler: { kind: 'realtime-reply', delayMs: 300, output: { forecast: 'rain in {{args.city}}' } },
     },
     { id: 'client-ends-call', match: { functionName: 'end_call' }, handler: { kind: 'realtime-ignore' } },
+    { id: 'client-never-sees-lookup', match: { functionName: 'lookup_account' }, handler: { kind: 'realtime-drop' } },
   ],
 };
 
@@ -91,7 +92,7 @@ describe('the config file JSON Schema', () => {
     const schema = configJsonSchema() as { properties: Record<string, { description?: string }> };
     for (const key of ['routes', 'latencyBudgetMs', 'botConfig', 'tools', 'redaction', 'mocks']) expect(schema.properties[key]?.description, key).toBeTruthy();
     const text = configJsonSchemaText();
-    for (const kind of ['json', 'sse', 'delay', 'fail', 'close', 'no-answer', 'realtime-reply', 'realtime-ignore']) expect(text).toContain(`"const": "${kind}"`);
+    for (const kind of ['json', 'sse', 'delay', 'fail', 'close', 'no-answer', 'realtime-reply', 'realtime-ignore', 'realtime-drop']) expect(text).toContain(`"const": "${kind}"`);
   });
 
   it('accepts a complete config with a mock of every handler kind, as zod does', () => {
@@ -100,7 +101,7 @@ describe('the config file JSON Schema', () => {
     expect(result.valid).toBe(true);
     const parsed = toolscopeConfigSchema.safeParse(example);
     expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
-    expect(new Set(example.mocks.map((rule) => rule.handler.kind)).size).toBe(8);
+    expect(new Set(example.mocks.map((rule) => rule.handler.kind)).size).toBe(9);
   });
 
   it("accepts the README's example, as zod does (the example a user copies must load)", () => {

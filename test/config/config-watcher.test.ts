@@ -25,7 +25,7 @@ describe('config file errors', () => {
   it('names the path inside a rule, and the kinds there are when the kind is unknown', () => {
     const rules = [weather(1), { id: 'b', handler: { kind: 'close' } }, { id: 'c', handler: { kind: 'jsn', body: 1 } }];
     expect(errorOf(JSON.stringify({ mocks: rules }))).toBe(
-      'mocks.2.handler.kind: expected one of "json", "sse", "delay", "fail", "close", "no-answer", "realtime-reply", "realtime-ignore"',
+      'mocks.2.handler.kind: expected one of "json", "sse", "delay", "fail", "close", "no-answer", "realtime-reply", "realtime-ignore", "realtime-drop"',
     );
   });
 

@@ -213,6 +213,11 @@ export class WsRelay {
     const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
     const truncated = kept.length < buffer.length;
     const text = isBinary ? null : asText(kept, 'text/plain', truncated);
+    // A drop rule must decide before the frame is sent; without one the relay does not look at frames first.
+    const drop =
+      direction === 'upstream-to-client' && !isBinary && this.route.mocks.hasRealtimeDropRule()
+        ? this.autoReply.dropDecision(connectionId, buffer.toString('utf8'))
+        : null;
     this.route.log.append({
       kind: 'ws.frame',
       connectionId,
@@ -222,7 +227,13 @@ export class WsRelay {
       data: text ?? kept.toString('base64'),
       size: buffer.length,
       truncated,
+      // A withheld frame still crossed from the upstream to the proxy, so it is recorded, marked.
+      ...(drop ? { dropped: true as const } : {}),
     });
+    if (drop) {
+      this.autoReply.recordDrop(connectionId, drop);
+      return;
+    }
     if (target.readyState === WebSocket.OPEN) target.send(buffer, { binary: isBinary });
     // After relaying: a mock's answer to a call never holds the call up on its way to the client.
     if (direction === 'upstream-to-client' && !isBinary && this.route.mocks.realtimeRules().length > 0) {

@@ -178,7 +178,13 @@ function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }
       }
       name={
         <>
-          {type && <span className="event-type">{type}</span>} <span className="preview">{data}</span>
+          {type && <span className="event-type">{type}</span>}{' '}
+          {frame.dropped && (
+            <span className="frame-dropped" title="A realtime-drop mock rule withheld this frame from the client">
+              dropped by mock
+            </span>
+          )}{' '}
+          <span className="preview">{data}</span>
         </>
       }
       status={frame.opcode}

@@ -37,6 +37,8 @@ export function handlerSummary(handler: MockRule['handler']): string {
       return `realtime reply${handler.delayMs > 0 ? ` after ${handler.delayMs} ms` : ''} ${short(handler.output)}`;
     case 'realtime-ignore':
       return 'leave the realtime call unanswered';
+    case 'realtime-drop':
+      return 'drop the realtime call before the client sees it complete';
   }
 }
 

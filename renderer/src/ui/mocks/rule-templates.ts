@@ -76,6 +76,11 @@ export const RULE_TEMPLATES: readonly RuleTemplate[] = [
       handler: { kind: 'realtime-reply', delayMs: 0, output: { result: 'Mocked answer for {{functionName}}' }, responseCreate: true },
     },
   },
+  {
+    id: 'realtime-drop',
+    label: 'Realtime drop',
+    rule: { name: 'Realtime drop', enabled: true, match: { functionName: 'my_function' }, handler: { kind: 'realtime-drop' } },
+  },
 ];
 
 /** The template as a rule with an id none of the existing rules has: `<template>-1`, `<template>-2`, … */
