@@ -50,6 +50,7 @@ export function configJsonSchema(): JsonSchema {
   describe(properties, 'botConfig', 'The bot\'s config as sent to /bots/start (its "config" list, or the whole body): update-config is checked against it.');
   describe(properties, 'tools', 'Tool definitions, when the platform does not send them on the wire: arguments are checked against their parameters.');
   describe(properties, 'redaction', 'Added to the default redaction rules of exports (headers, query parameters, JSON paths such as "$.message.call.customer.number").');
+  describe(properties, 'replay', 'toolscope replay: "ignore" lists JSON paths left out of both answers before comparing, e.g. "updatedAt" (any depth), "$.meta.id", "items[*].id".');
   describe(
     properties,
     'mocks',

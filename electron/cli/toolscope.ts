@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { appVersion } from '../app-paths.js';
 import { exportCommand, type ExportFlags } from './export-command.js';
 import { importCommand, type ImportFlags } from './import-command.js';
+import { replayCommand, type ReplayFlags } from './replay-command.js';
 import { reportCommand, type ReportFlags } from './report-command.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
 import { UsageError } from './usage-error.js';
@@ -59,6 +60,21 @@ program
   .option('--force', 'overwrite OUT when it exists')
   .action((file: string, flags: ImportFlags) => {
     importCommand(file, flags);
+  });
+
+program
+  .command('replay')
+  .description('send the webhook calls of a session file again and compare each answer with the captured one')
+  .argument('<FILE>', 'a session file (.ndjson)')
+  .option('--against <URL>', 'send to this origin instead of the captured upstream (path and query are kept)')
+  .option('--function <NAME>', 'only the calls of this function')
+  .option('--ignore <PATH>', 'a JSON path left out of both answers, e.g. updatedAt, $.meta.id, items[*].id (repeatable)', collect, [])
+  .option('--timeout <MS>', 'how long one call may take, answer included (default 10000)')
+  .option('--config <FILE>', 'a toolscope.config.json whose "replay.ignore" paths are added')
+  .option('--json', 'print {"calls": [...], "summary": {...}} as JSON')
+  .action(async (file: string, flags: ReplayFlags) => {
+    // Exit 1 when any call differs or failed, so CI can fail on a backend that changed its answers.
+    process.exitCode = await replayCommand(file, flags);
   });
 
 function collect(value: string, previous: string[]): string[] {

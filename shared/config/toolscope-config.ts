@@ -45,6 +45,8 @@ export const toolscopeConfigSchema = z
         jsonPaths: z.array(jsonPathEntry).optional(),
       })
       .optional(),
+    /** `toolscope replay`: JSON paths left out of both answers before comparing (timestamps, ids). */
+    replay: z.object({ ignore: z.array(jsonPathEntry).optional() }).optional(),
   })
   .passthrough();
 export type ToolscopeConfig = z.infer<typeof toolscopeConfigSchema>;
