@@ -4,9 +4,10 @@
  * alone), how long it took as a number and as a bar on one time axis (so a slow tool stands out), and its
  * worst finding. Calls can be grouped under the connection or route that carried them, and groups fold.
  */
+import { STATUS_ICON } from './call-status-icon.js';
 import { useViewStore } from '../state/view-store.js';
 import { memo, useCallback, useMemo } from 'react';
-import type { CallStatus, FunctionCall } from '../../../shared/analysis/model.js';
+import type { FunctionCall } from '../../../shared/analysis/model.js';
 import { summariseArgs } from '../../../shared/timeline/args-summary.js';
 import type { CallListRow, CallGroupSource } from '../../../shared/timeline/call-rows.js';
 import type { FindingSummary } from '../../../shared/timeline/timeline-filter.js';
@@ -20,15 +21,6 @@ import { useTraffic } from '../state/use-traffic.js';
 import { severityIcon } from './detail/findings-list.js';
 import { formatDuration, formatRelativeMs, listenAddress } from './format.js';
 import { LiveList, rowDomId } from './live-list.js';
-
-export const STATUS_ICON: Record<CallStatus, string> = {
-  pending: '…',
-  ok: '✔',
-  error: '✖',
-  unanswered: '⊘',
-  mocked: '◆',
-  replayed: '↻',
-};
 
 const PROTOCOL_LABEL: Record<FunctionCall['protocol'], string> = {
   daily: 'Daily',

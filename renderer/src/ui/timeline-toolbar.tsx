@@ -12,7 +12,7 @@ import { useCallRows } from '../state/use-call-rows.js';
 import { useTraffic, currentTraffic } from '../state/use-traffic.js';
 import { useTrafficRows } from '../state/use-traffic-rows.js';
 import { useViewStore } from '../state/view-store.js';
-import { STATUS_ICON } from './calls-timeline.js';
+import { STATUS_ICON } from './call-status-icon.js';
 import { listenAddress } from './format.js';
 
 export function TimelineToolbar() {

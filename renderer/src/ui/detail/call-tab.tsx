@@ -2,6 +2,7 @@
  * The Call tab: one function call as the analysis understood it: status, timings, ids, its arguments and
  * result as foldable JSON, the tool's declared schema when one was seen, and what is wrong with it.
  */
+import { STATUS_ICON } from '../call-status-icon.js';
 import { memo, useMemo } from 'react';
 import type { Finding, FunctionCall } from '../../../../shared/analysis/model.js';
 import { rowBySeq } from '../../state/detail-subject.js';
@@ -18,15 +19,6 @@ import { JsonGroup } from './json-group.js';
 import { JsonTree } from './json-tree.js';
 
 const NO_FINDINGS: readonly Finding[] = [];
-
-export const STATUS_ICON: Record<FunctionCall['status'], string> = {
-  pending: '…',
-  ok: '✔',
-  error: '✖',
-  unanswered: '⊘',
-  mocked: '◆',
-  replayed: '↻',
-};
 
 export function CallStatusBadge({ status }: { status: FunctionCall['status'] }) {
   return (
