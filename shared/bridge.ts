@@ -6,7 +6,17 @@
  * Later features (replay, mocks, breakpoints) add methods to `bridgeMethods`; transports need no change.
  */
 import { z } from 'zod';
-import { logEventSchema, listenAddressSchema, type LogEvent } from './events.js';
+import {
+  capturedBodySchema,
+  headerListSchema,
+  listenAddressSchema,
+  logEventSchema,
+  pauseActionSchema,
+  pauseStageSchema,
+  wsDirectionSchema,
+  type LogEvent,
+} from './events.js';
+import { breakpointRuleSchema } from './breakpoints/breakpoint-rule.js';
 import { sessionHeaderSchema } from './session-format.js';
 import { toolscopeConfigSchema } from './config/toolscope-config.js';
 import { mockRuleSchema } from './mocks/mock-rule.js';
@@ -94,6 +104,78 @@ export const mocksStateSchema = z.object({
 });
 export type MocksState = z.infer<typeof mocksStateSchema>;
 
+/** A body typed in or taken from a capture: text as it is, or bytes in base64. */
+export const outgoingBodySchema = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() });
+export type OutgoingBody = z.infer<typeof outgoingBodySchema>;
+
+/** A request to send: an absolute http(s) URL, headers in order, the body's bytes. */
+export const outgoingRequestSchema = z.object({
+  method: z.string().min(1).max(32),
+  url: z.string().url(),
+  headers: headerListSchema,
+  body: outgoingBodySchema.nullable(),
+});
+export type OutgoingRequest = z.infer<typeof outgoingRequestSchema>;
+
+/** What a replayed request got back, as the captured exchange holds it, so the UI diffs the two the same way. */
+export const resendResultSchema = z.object({
+  /** The new exchange in the live log (linked to the original with `replayOf`). */
+  exchangeId: z.string(),
+  /** Null when no answer came (then `error` says why: refused, timed out …). */
+  response: z
+    .object({
+      status: z.number().int(),
+      statusMessage: z.string(),
+      headers: headerListSchema,
+      body: capturedBodySchema,
+      /** The dispatched SSE events of an event-stream answer, in order; empty otherwise. */
+      sse: z.array(z.object({ type: z.string(), data: z.string() })),
+    })
+    .nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().nonnegative(),
+});
+export type ResendResult = z.infer<typeof resendResultSchema>;
+
+/** An item a breakpoint holds right now. */
+export const pausedItemSchema = z.object({
+  pauseId: z.string(),
+  ruleId: z.string(),
+  stage: pauseStageSchema,
+  exchangeId: z.string().optional(),
+  connectionId: z.string().optional(),
+  direction: wsDirectionSchema.optional(),
+  functionName: z.string().nullable(),
+  /** Epoch milliseconds when it is released as it is, unless someone acts first. */
+  releaseAt: z.number(),
+});
+export type PausedItem = z.infer<typeof pausedItemSchema>;
+
+export const breakpointsStateSchema = z.object({
+  rules: z.array(breakpointRuleSchema),
+  paused: z.array(pausedItemSchema),
+});
+export type BreakpointsState = z.infer<typeof breakpointsStateSchema>;
+
+/**
+ * How to release a held item. `edit` carries the changed item for its stage (`request` for a held request,
+ * `response` for a held response, `frame` for a frame); `answer` (held requests only) carries the `response`
+ * the bot gets instead of the upstream's. A JSON body that does not parse is refused with its position, and
+ * the item stays held.
+ */
+export const releasePauseParamsSchema = z.object({
+  pauseId: z.string().min(1),
+  action: pauseActionSchema,
+  request: z
+    .object({ method: z.string().min(1).max(32), url: z.string().min(1), headers: headerListSchema, body: outgoingBodySchema.nullable() })
+    .optional(),
+  response: z
+    .object({ status: z.number().int().min(100).max(599), headers: headerListSchema, body: outgoingBodySchema.nullable() })
+    .optional(),
+  frame: z.object({ opcode: z.enum(['text', 'binary']), data: z.string() }).optional(),
+});
+export type ReleasePauseParams = z.infer<typeof releasePauseParamsSchema>;
+
 /** Every method: its parameter and result schemas. */
 export const bridgeMethods = {
   info: { params: z.object({}), result: coreInfoSchema },
@@ -137,6 +219,42 @@ export const bridgeMethods = {
   setMocks: { params: z.object({ rules: z.array(z.unknown()) }), result: mocksStateSchema },
   /** Writes the rules into the config file (other keys kept); fails when the core runs without one. */
   saveMocks: { params: z.object({}), result: z.object({ path: z.string() }) },
+  /**
+   * Sends a request from the core (replay, edit and resend) and records it as a new exchange in the live log,
+   * linked to `replayOf`. Resolves when the answer is complete, or with `error` after `timeoutMs` (default 10 s).
+   */
+  resendRequest: {
+    params: z.object({
+      request: outgoingRequestSchema,
+      /** The exchange this repeats; null for a request typed from scratch. */
+      replayOf: z.string().nullable(),
+      /** The route the new exchange is listed under (the original's); null when it has none. */
+      routeId: z.string().nullable(),
+      edited: z.boolean(),
+      timeoutMs: z.number().int().positive().max(600_000).optional(),
+    }),
+    result: resendResultSchema,
+  },
+  /**
+   * Sends a frame on a live relayed WebSocket, to the upstream (as if the client sent it) or to the client (as
+   * if the upstream did), recorded with `origin: 'inject'`. Refused with a sentence when the connection is not
+   * open. `data` is the text of a text frame, or base64 of a binary one.
+   */
+  injectFrame: {
+    params: z.object({
+      connectionId: z.string().min(1),
+      direction: wsDirectionSchema,
+      opcode: z.enum(['text', 'binary']),
+      data: z.string(),
+      resentOf: z.number().int().positive().optional(),
+    }),
+    result: z.object({ seq: z.number().int().positive() }),
+  },
+  getBreakpoints: { params: z.object({}), result: breakpointsStateSchema },
+  /** Replaces the rules, in order; an invalid rule refuses the change with its place and reason. Held items stay held. */
+  setBreakpoints: { params: z.object({ rules: z.array(z.unknown()) }), result: breakpointsStateSchema },
+  /** Releases a held item; fails with a sentence when it is no longer held or the edit is invalid. */
+  releasePause: { params: releasePauseParamsSchema, result: z.object({ pauseId: z.string(), action: pauseActionSchema }) },
 } as const;
 
 export type BridgeMethod = keyof typeof bridgeMethods;

@@ -7,7 +7,9 @@
  *
  * Format version history:
  *   1 — first version (this file). Later additions an older reader can skip: `mock.hit` events (an older
- *       reader reports those lines as unknown and loads the rest), `ws.frame.origin` and `ws.frame.dropped`.
+ *       reader reports those lines as unknown and loads the rest), `ws.frame.origin` and `ws.frame.dropped`;
+ *       `http.request.replayOf`/`edited`, `ws.frame.origin: 'inject'`/`resentOf`, and `pause.start`/`pause.end`
+ *       events (breakpoints), skipped by an older reader the same way.
  * A change that an older reader cannot ignore bumps EVENT_FORMAT_VERSION; readers refuse newer versions
  * with a clear message instead of guessing.
  */
@@ -82,6 +84,13 @@ export const httpRequestEvent = z.object({
   remoteAddress: z.string(),
   /** Where the proxy forwards it: the route's upstream joined with `url`. */
   upstreamUrl: z.string(),
+  /**
+   * Set when Toolscope itself sent this request (replay, or edit and resend from the UI) instead of relaying
+   * a client's: the exchange id it repeats. Such an exchange has no client; `remoteAddress` is empty.
+   */
+  replayOf: z.string().optional(),
+  /** With `replayOf`: the user changed the request before sending it. */
+  edited: z.literal(true).optional(),
 });
 export const httpRequestBodyEvent = z.object({
   ...base,
@@ -198,11 +207,16 @@ export const wsFrameEvent = z.object({
   data: z.string(),
   size: z.number().int().nonnegative(),
   truncated: z.boolean(),
-  /** Set when Toolscope itself sent the frame instead of relaying it: a mock rule's reply. */
-  origin: z.enum(['mock']).optional(),
   /**
-   * Set when a `realtime-drop` mock rule withheld the frame: it came from the upstream to the proxy but was not
-   * sent on to the client.
+   * Set when Toolscope itself sent the frame instead of relaying it: a mock rule's reply (`mock`), or a frame
+   * the user injected from the UI (`inject`).
+   */
+  origin: z.enum(['mock', 'inject']).optional(),
+  /** With `origin: 'inject'`: the seq of the captured frame this one sends again. */
+  resentOf: z.number().int().positive().optional(),
+  /**
+   * Set when the frame reached the proxy but was not sent on: a `realtime-drop` mock rule withheld it (upstream
+   * to client), or the user dropped it at a breakpoint (either direction).
    */
   dropped: z.literal(true).optional(),
 });
@@ -239,6 +253,67 @@ export const mockHitEvent = z.object({
   /** Problems of the rule met while answering, e.g. a template that names a missing argument. */
   warnings: z.array(z.string()).optional(),
 });
+/** What a breakpoint holds: a webhook request before the upstream, its response before the bot, or a frame. */
+export const pauseStageSchema = z.enum(['request', 'response', 'frame']);
+export type PauseStage = z.infer<typeof pauseStageSchema>;
+
+/** How a pause ended: sent on as it was, sent on changed, answered by the user (request only), or dropped. */
+export const pauseActionSchema = z.enum(['continue', 'edit', 'answer', 'drop']);
+export type PauseAction = z.infer<typeof pauseActionSchema>;
+
+/**
+ * A breakpoint rule holds an item. The held request is already in the log (its `http.request` and body);
+ * a held response or frame is not sent yet, so it is carried here: the `http.response` events and the
+ * `ws.frame` event record what the other side finally got.
+ */
+export const pauseStartEvent = z.object({
+  ...base,
+  kind: z.literal('pause.start'),
+  pauseId: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  stage: pauseStageSchema,
+  exchangeId: z.string().optional(),
+  connectionId: z.string().optional(),
+  /** For a frame: which way it was going. */
+  direction: wsDirectionSchema.optional(),
+  /** The call the item carries, when the dialect readers found one. */
+  functionName: z.string().nullable().optional(),
+  callId: z.string().nullable().optional(),
+  /** Released as it is after this long when nobody acts. */
+  timeoutMs: z.number().int().positive(),
+  /** Stage `response`: what the upstream answered, held back from the client. */
+  response: z
+    .object({ status: z.number().int(), statusMessage: z.string(), headers: headerListSchema, body: capturedBodySchema })
+    .optional(),
+  /** Stage `frame`: the held frame. */
+  frame: z
+    .object({
+      opcode: z.enum(['text', 'binary']),
+      encoding: z.enum(['utf8', 'base64']),
+      data: z.string(),
+      size: z.number().int().nonnegative(),
+      truncated: z.boolean(),
+    })
+    .optional(),
+});
+export const pauseEndEvent = z.object({
+  ...base,
+  kind: z.literal('pause.end'),
+  pauseId: z.string(),
+  /** The same owner as its `pause.start`, so a reader folds it without looking the pause up. */
+  exchangeId: z.string().optional(),
+  connectionId: z.string().optional(),
+  action: pauseActionSchema,
+  /** Who ended it: the user, the rule's timeout, or the item's side going away (the client left, the socket closed). */
+  by: z.enum(['user', 'timeout', 'closed']),
+  /** Stage `request` with `edit`: the request that went to the upstream instead of the captured one. */
+  request: z
+    .object({ method: z.string(), url: z.string(), headers: headerListSchema, body: capturedBodySchema.nullable() })
+    .optional(),
+  message: z.string().optional(),
+});
+
 /** Anything else that went wrong in the core, so it is seen instead of only logged to a console. */
 export const coreErrorEvent = z.object({
   ...base,
@@ -265,6 +340,8 @@ export const logEventSchema = z.discriminatedUnion('kind', [
   wsCloseEvent,
   wsErrorEvent,
   mockHitEvent,
+  pauseStartEvent,
+  pauseEndEvent,
   coreErrorEvent,
 ]);
 export type LogEvent = z.infer<typeof logEventSchema>;

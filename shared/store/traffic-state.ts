@@ -39,6 +39,8 @@ export interface ExchangeView {
   aborted: EventOf<'http.aborted'> | null;
   /** The mock rule that took this exchange (answered, failed, closed, held or delayed it), or null. */
   mock: EventOf<'mock.hit'> | null;
+  /** Breakpoint holds of this exchange (its request, its response), in order. */
+  pauses: PauseView[];
   endT: number | null;
   state: 'pending' | 'streaming' | 'complete' | 'error' | 'aborted';
 }
@@ -55,7 +57,15 @@ export interface ConnectionView {
   errors: EventOf<'ws.error'>[];
   /** Calls on this connection that a mock rule answered (its frames are marked `origin: 'mock'`). */
   mockHits: EventOf<'mock.hit'>[];
+  /** Frames a breakpoint held on this connection, in order. */
+  pauses: PauseView[];
   state: 'open' | 'closed' | 'failed';
+}
+
+/** One breakpoint hold: held since `start`, released (how, by whom) at `end`, or still held when `end` is null. */
+export interface PauseView {
+  start: EventOf<'pause.start'>;
+  end: EventOf<'pause.end'> | null;
 }
 
 /** One line in the raw traffic list. Rows point into the entity maps; they never copy payloads. */
@@ -248,6 +258,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         error: null,
         aborted: null,
         mock: null,
+        pauses: [],
         endT: null,
         state: 'pending',
       };
@@ -322,6 +333,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         close: null,
         errors: [],
         mockHits: [],
+        pauses: [],
         state: 'open',
       };
       fresh.add(conn);
@@ -341,6 +353,7 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         close: null,
         errors: [],
         mockHits: [],
+        pauses: [],
         state: 'failed',
       };
       fresh.add(conn);
@@ -384,6 +397,19 @@ function applyEvent(d: Draft, fresh: Set<object>, e: LogEvent): void {
         if (!conn) return;
         conn.mockHits = freshArray(conn.mockHits);
         conn.mockHits.push(e);
+      }
+      return;
+    }
+    case 'pause.start':
+    case 'pause.end': {
+      // Not rows: they mark the exchange or connection whose item was held.
+      const owner = e.exchangeId !== undefined ? editExchange(e.exchangeId) : e.connectionId !== undefined ? editConnection(e.connectionId) : null;
+      if (!owner) return;
+      owner.pauses = freshArray(owner.pauses);
+      if (e.kind === 'pause.start') owner.pauses.push({ start: e, end: null });
+      else {
+        const at = owner.pauses.findIndex((p) => p.start.pauseId === e.pauseId);
+        if (at >= 0) owner.pauses[at] = { start: owner.pauses[at]!.start, end: e };
       }
       return;
     }

@@ -163,7 +163,7 @@ function expectedCounts(events: readonly LogEvent[]) {
     } else if (e.kind === 'ws.open' || e.kind === 'ws.upgrade-failed') {
       connections.add(e.connectionId);
       rows++;
-    } else if (e.kind === 'mock.hit') {
+    } else if (e.kind === 'mock.hit' || e.kind === 'pause.start' || e.kind === 'pause.end') {
       // Marks its exchange or connection; never a row of its own.
     } else if ('exchangeId' in e) {
       if (!exchanges.has(e.exchangeId)) orphans++;
