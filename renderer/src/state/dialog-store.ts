@@ -1,7 +1,11 @@
 /** Which of the window's dialogs is open: one at a time, opened by buttons, keys or the desktop menu. */
 import { create } from 'zustand';
 
-export type DialogName = 'sessions' | 'export' | 'preferences' | 'mocks';
+/**
+ * `replay`, `resend` and `inject` act on the call, exchange or connection their own stores name (replay-store,
+ * inject-store); `breakpoints` lists the rules and what they hold.
+ */
+export type DialogName = 'sessions' | 'export' | 'preferences' | 'mocks' | 'replay' | 'resend' | 'inject' | 'breakpoints';
 
 export interface DialogStore {
   open: DialogName | null;

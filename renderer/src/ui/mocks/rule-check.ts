@@ -3,21 +3,16 @@
  * a JSON syntax error, the field path of a schema error) instead of as a refusal of the whole list.
  */
 import type { z } from 'zod';
-import { jsonLanguage } from '@codemirror/lang-json';
 import { mockRuleSchema, type MockRule } from '../../../../shared/mocks/mock-rule.js';
+import { parseJsonText } from '../../../../shared/json/json-syntax.js';
+import { locateJsonError } from '../code/json-error-locator.js';
 
 export type RuleCheck = { ok: true; rule: MockRule } | { ok: false; message: string; offset?: number };
 
 export function checkRuleText(text: string): RuleCheck {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const offset = syntaxErrorOffset(text, (e as Error).message);
-    const { line, column } = lineColumn(text, offset);
-    return { ok: false, message: `JSON syntax error at line ${line}, column ${column}: ${(e as Error).message}`, offset };
-  }
-  const parsed = mockRuleSchema.safeParse(value);
+  const json = parseJsonText(text, locateJsonError);
+  if (!json.ok) return { ok: false, message: json.message, offset: json.offset };
+  const parsed = mockRuleSchema.safeParse(json.value);
   if (parsed.success) return { ok: true, rule: parsed.data };
   return { ok: false, message: parsed.error.issues.slice(0, 3).map(describeIssue).join('; ') };
 }
@@ -34,31 +29,4 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     if (first) return describeIssue({ ...first, path: [...issue.path, ...first.path] });
   }
   return `${place}: ${issue.message}`;
-}
-
-/**
- * Where JSON.parse gave up: V8 says "at position N" for most errors but not all ("Unexpected token … is not
- * valid JSON" has none), so the JSON grammar's first error node is the fallback.
- */
-function syntaxErrorOffset(text: string, message: string): number {
-  const position = /at position (\d+)/.exec(message);
-  if (position) return Math.min(Number(position[1]), text.length);
-  let offset = text.length;
-  jsonLanguage.parser.parse(text).iterate({
-    enter(node) {
-      if (offset < text.length) return false;
-      if (node.type.isError) {
-        offset = node.from;
-        return false;
-      }
-      return undefined;
-    },
-  });
-  return offset;
-}
-
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }

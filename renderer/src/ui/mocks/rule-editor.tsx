@@ -3,79 +3,35 @@
  * column, then the rule schema with the field's path), then sends the whole list with this rule in its place;
  * when the core refuses, its message is shown and the text stays as it is, to be fixed.
  */
-import { useEffect, useRef, useState } from 'react';
-import { basicSetup } from 'codemirror';
-import { json } from '@codemirror/lang-json';
-import { EditorState } from '@codemirror/state';
-import { EditorView } from '@codemirror/view';
-import { syntaxHighlighting } from '@codemirror/language';
-import { classHighlighter } from '@lezer/highlight';
+import { useRef, useState } from 'react';
 import type { MockRule } from '../../../../shared/mocks/mock-rule.js';
 import { useMocksStore, type RuleEditorTarget } from '../../state/mocks-store.js';
+import { JsonEditor, type JsonEditorHandle } from '../code/json-editor.js';
 import { checkRuleText } from './rule-check.js';
 
-/** Colours come from the page's variables, so the editor follows the light and dark schemes with the rest. */
-const editorTheme = EditorView.theme({
-  '&': { backgroundColor: 'var(--bg)', color: 'var(--fg)', fontSize: '12px' },
-  '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)' },
-  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--fg)' },
-  '.cm-gutters': { backgroundColor: 'var(--bg-softer)', color: 'var(--fg-faint)', borderRight: '1px solid var(--border-soft)' },
-  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--bg-soft)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: 'var(--row-selected)' },
-  '&.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--row-hover)', outline: '1px solid var(--border)' },
-  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.45' },
-});
-
 export function RuleEditor({ target, onApplied }: { target: RuleEditorTarget; onApplied: (rule: MockRule) => void }) {
-  const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
+  const editor = useRef<JsonEditorHandle>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const closeEditor = useMocksStore((s) => s.closeEditor);
 
   // The editor owns its text from here on; the parent keys this component by the target's serial to start over.
   const initialText = useRef(useMocksStore.getState().draft ?? target.text).current;
-  useEffect(() => {
-    const parent = host.current;
-    if (!parent) return;
-    const editor = new EditorView({
-      parent,
-      state: EditorState.create({
-        doc: initialText,
-        extensions: [
-          basicSetup,
-          json(),
-          syntaxHighlighting(classHighlighter),
-          editorTheme,
-          EditorView.contentAttributes.of({ 'aria-label': 'Rule JSON' }),
-          EditorView.updateListener.of((update) => {
-            if (!update.docChanged) return;
-            // The text survives closing the dialog by mistake (Esc): reopening it shows the draft again.
-            useMocksStore.setState({ draft: update.state.doc.toString() });
-            // An error about text that has changed since would point at the wrong place.
-            setError(null);
-          }),
-        ],
-      }),
-    });
-    view.current = editor;
-    // After the dialog's own focus move: when the dialog opens with the editor ("Mock this"), showModal runs later.
-    const frame = requestAnimationFrame(() => editor.focus());
-    return () => {
-      cancelAnimationFrame(frame);
-      editor.destroy();
-      view.current = null;
-    };
-  }, [initialText]);
+  const onChange = (text: string) => {
+    // The text survives closing the dialog by mistake (Esc): reopening it shows the draft again.
+    useMocksStore.setState({ draft: text });
+    // An error about text that has changed since would point at the wrong place.
+    setError(null);
+  };
 
   const apply = async () => {
-    const editor = view.current;
-    if (!editor) return;
-    const checked = checkRuleText(editor.state.doc.toString());
+    const handle = editor.current;
+    if (!handle) return;
+    const checked = checkRuleText(handle.text());
     if (!checked.ok) {
       setError(checked.message);
-      if (checked.offset !== undefined) editor.dispatch({ selection: { anchor: checked.offset }, scrollIntoView: true });
-      editor.focus();
+      if (checked.offset !== undefined) handle.showError(checked.offset);
+      else handle.focus();
       return;
     }
     const { rules, setRules } = useMocksStore.getState();
@@ -108,7 +64,7 @@ export function RuleEditor({ target, onApplied }: { target: RuleEditorTarget; on
         </span>
       </div>
       {target.note && <p className="rule-editor-note">{target.note}</p>}
-      <div className="rule-editor-code" ref={host} />
+      <JsonEditor ref={editor} className="rule-editor-code" initialText={initialText} label="Rule JSON" autoFocus onChange={onChange} />
       {error && (
         <p className="form-error rule-editor-error" role="alert">
           {error}
