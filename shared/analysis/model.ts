@@ -76,6 +76,10 @@ export interface FunctionCall {
   tool: ToolDefinition | null;
   /** The mock rule that took the call (see `mock.hit`); its answer is the mock's, not the backend's. */
   mockedBy?: { ruleId: string; ruleName: string; handler: string };
+  /** Set on a call Toolscope sent again (replay, edit and resend): the exchange it repeats (`http.request.replayOf`). */
+  replayOf?: string;
+  /** With `replayOf`: the request was edited before it was sent. */
+  edited?: boolean;
 }
 
 export interface ToolDefinition {
