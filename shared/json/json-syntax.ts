@@ -16,7 +16,9 @@ export function parseJsonText(text: string, locate?: (text: string) => number): 
   } catch (e) {
     const reason = (e as Error).message;
     const position = /at position (\d+)/.exec(reason);
-    const offset = position ? Math.min(Number(position[1]), text.length) : (locate?.(text) ?? firstNonSpace(text));
+    // "Unexpected end of JSON input" names no position, but there is only one place it can be.
+    const atEnd = /end of JSON input/i.test(reason);
+    const offset = position ? Math.min(Number(position[1]), text.length) : atEnd ? text.length : (locate?.(text) ?? firstNonSpace(text));
     const { line, column } = lineColumn(text, offset);
     return { ok: false, message: `JSON syntax error at line ${line}, column ${column}: ${reason}`, offset, line, column };
   }

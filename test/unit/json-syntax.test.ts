@@ -21,6 +21,10 @@ describe('parseJsonText', () => {
     expect(result).toMatchObject({ ok: false, offset: 7, line: 1, column: 8 });
   });
 
+  it('puts "unexpected end" at the end even without a position in the message', () => {
+    expect(parseJsonText('{"a": [1,\n')).toMatchObject({ ok: false, line: 2, column: 1 });
+  });
+
   it('uses the locator when V8 names no position', () => {
     const result = parseJsonText('  nux', () => 4);
     expect(result).toMatchObject({ ok: false, offset: 4 });
