@@ -11,6 +11,7 @@ import {
   type BridgeParams,
 } from '../../shared/bridge.js';
 import { mockRulesSchema } from '../../shared/mocks/mock-rule.js';
+import { breakpointRulesSchema } from '../../shared/breakpoints/breakpoint-rule.js';
 import { openSessionForReading, readSessionSlice } from '../session/session-slices.js';
 import { importHarText } from '../session/har-import.js';
 import { issueText } from './config-watcher.js';
@@ -80,6 +81,21 @@ async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, param
       if (!configFile) throw new Error('this Toolscope runs without a config file: start with --config FILE to save rules');
       return { path: configFile.save(core.mocks.rules()) } as BridgeResult<M>;
     }
+    case 'resendRequest':
+      return (await core.resend(params as BridgeParams<'resendRequest'>)) as BridgeResult<M>;
+    case 'injectFrame':
+      return { seq: core.injectFrame(params as BridgeParams<'injectFrame'>) } as BridgeResult<M>;
+    case 'getBreakpoints':
+      return breakpointsState(core) as BridgeResult<M>;
+    case 'setBreakpoints': {
+      // All or nothing, like setMocks; items already held stay held under their old rule.
+      const parsed = breakpointRulesSchema.safeParse((params as BridgeParams<'setBreakpoints'>).rules);
+      if (!parsed.success) throw new Error(issueText(parsed.error.issues, ['rules']));
+      core.breakpoints.setRules(parsed.data);
+      return breakpointsState(core) as BridgeResult<M>;
+    }
+    case 'releasePause':
+      return core.pauses.release(params as BridgeParams<'releasePause'>) as BridgeResult<M>;
     default:
       throw new Error(`unhandled method "${String(method)}"`);
   }
@@ -94,6 +110,10 @@ function info(core: ToolscopeCore): BridgeResult<'info'> {
     // The file's latest good contents: an edit while Toolscope runs changes the analysis settings too.
     config: core.configFile?.config ?? core.options.config ?? null,
   };
+}
+
+function breakpointsState(core: ToolscopeCore): BridgeResult<'getBreakpoints'> {
+  return { rules: [...core.breakpoints.rules()], paused: core.pauses.list() };
 }
 
 function mocksState(core: ToolscopeCore): BridgeResult<'getMocks'> {

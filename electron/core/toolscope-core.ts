@@ -4,10 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RouteInfo, RouteSpec } from '../../shared/bridge.js';
+import type { BridgeParams, ResendResult, RouteInfo, RouteSpec } from '../../shared/bridge.js';
+import { sendRequest } from '../replay/request-sender.js';
 import { EventLog, now } from './event-log.js';
 import { IdSource } from './id-source.js';
 import { MockRulesStore } from './mock-rules-store.js';
+import { BreakpointRulesStore } from './breakpoint-rules-store.js';
+import { PauseBoard } from '../proxy/breakpoints/pause-board.js';
 import { RouteListener } from '../proxy/route-listener.js';
 import { DEFAULT_BODY_CAP } from '../proxy/body-capture.js';
 import { SessionWriter } from '../session/session-writer.js';
@@ -43,10 +46,14 @@ export class ToolscopeCore {
   readonly log = new EventLog();
   /** The mock rules every route runs (set through the bridge and from the config file). */
   readonly mocks = new MockRulesStore();
+  /** The breakpoint rules every route runs (set through the bridge). */
+  readonly breakpoints = new BreakpointRulesStore();
   /** The config file this core was started with (`--config`): its reload error, and where the UI saves rules. */
   configFile: ConfigFileState | null = null;
   private started = now();
   private readonly ids = new IdSource();
+  /** The items breakpoints hold now, on every route; `releasePause` acts on them. */
+  readonly pauses = new PauseBoard(this.log, this.ids);
   private readonly routes = new Map<string, RouteListener>();
   private writer: SessionWriter | null = null;
   private removeWriterSink: (() => void) | null = null;
@@ -55,6 +62,8 @@ export class ToolscopeCore {
   private liveCalls: { events: number; calls: number } | null = null;
   /** Session files this core wrote before the current one (New session), wherever they are. */
   private readonly earlierFiles: string[] = [];
+  /** Ends the requests the core is sending itself (resend) when it closes. */
+  private readonly sending = new AbortController();
 
   constructor(readonly options: CoreOptions) {
     if (options.sessionFile) this.useWriter(new SessionWriter(options.sessionFile, options.appVersion, this.started));
@@ -155,6 +164,7 @@ export class ToolscopeCore {
       this.log,
       this.ids,
       this.mocks,
+      { rules: this.breakpoints, pauses: this.pauses },
     );
     try {
       const listen = await listener.listen();
@@ -192,6 +202,48 @@ export class ToolscopeCore {
     return out;
   }
 
+  /**
+   * Sends a request from the core (replay, edit and resend) and records it as a new exchange. Listed under
+   * `routeId`, else under the route whose upstream has the request's origin, else under that origin (as a HAR
+   * import names an exchange's route). Network failures come back as `error`; bad input throws.
+   */
+  resend(params: BridgeParams<'resendRequest'>): Promise<ResendResult> {
+    if (this.closed) throw new Error('the core is shutting down');
+    return sendRequest(
+      { log: this.log, ids: this.ids, bodyCap: this.options.bodyCap ?? DEFAULT_BODY_CAP, signal: this.sending.signal },
+      params,
+      params.routeId ?? this.routeIdFor(params.request.url),
+    );
+  }
+
+  private routeIdFor(url: string): string {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return 'resent';
+    }
+    for (const [routeId, listener] of this.routes) {
+      const upstream = new URL(listener.options.upstream.href);
+      if (upstream.protocol === 'ws:') upstream.protocol = 'http:';
+      else if (upstream.protocol === 'wss:') upstream.protocol = 'https:';
+      if (upstream.origin === origin) return routeId;
+    }
+    return origin;
+  }
+
+  /**
+   * Sends a frame on a live relayed WebSocket (see WsRelay.inject) and returns the seq of its record. Refused
+   * with a sentence when no route of this core carries the connection (an opened old session's, a removed route's).
+   */
+  injectFrame(params: BridgeParams<'injectFrame'>): number {
+    const { connectionId, direction, opcode, data, resentOf } = params;
+    for (const listener of this.routes.values()) {
+      if (listener.relay.hasConnection(connectionId)) return listener.relay.inject(connectionId, direction, opcode, data, resentOf);
+    }
+    throw new Error(`connection ${connectionId} is not open in this Toolscope; only live connections can be injected into`);
+  }
+
   /** Copies the session file, flushed, to `target`. */
   saveSessionAs(target: string): number {
     if (!this.writer) throw new Error('this session is not being written to a file');
@@ -207,6 +259,7 @@ export class ToolscopeCore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.sending.abort();
     await Promise.all([...this.routes.keys()].map((id) => this.removeRoute(id)));
     this.writer?.close();
   }

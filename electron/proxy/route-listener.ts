@@ -8,6 +8,8 @@ import type { ListenAddress } from '../../shared/events.js';
 import type { EventLog } from '../core/event-log.js';
 import type { IdSource } from '../core/id-source.js';
 import { MockRulesStore } from '../core/mock-rules-store.js';
+import { BreakpointRulesStore } from '../core/breakpoint-rules-store.js';
+import { PauseBoard } from './breakpoints/pause-board.js';
 import { HttpForwarder } from './requests/http-forwarder.js';
 import type { RouteContext } from './route-context.js';
 import { WsRelay } from './websockets/ws-relay.js';
@@ -25,7 +27,8 @@ export interface RouteOptions {
 export class RouteListener {
   private readonly server: http.Server;
   private readonly forwarder: HttpForwarder;
-  private readonly relay: WsRelay;
+  /** The WebSocket relay, which the core asks to inject frames into its connections. */
+  readonly relay: WsRelay;
   private address: ListenAddress | null = null;
 
   constructor(
@@ -33,6 +36,7 @@ export class RouteListener {
     log: EventLog,
     ids: IdSource,
     mocks: MockRulesStore = new MockRulesStore(),
+    breakpoints: { rules: BreakpointRulesStore; pauses: PauseBoard } = { rules: new BreakpointRulesStore(), pauses: new PauseBoard(log, ids) },
   ) {
     const context: RouteContext = {
       routeId: options.routeId,
@@ -43,6 +47,8 @@ export class RouteListener {
       log,
       ids,
       mocks,
+      breakpoints: breakpoints.rules,
+      pauses: breakpoints.pauses,
       listenLabel: () => (this.address ? `${this.address.host}:${this.address.port}` : `${options.listenHost}:${options.listenPort}`),
     };
     this.forwarder = new HttpForwarder(context);

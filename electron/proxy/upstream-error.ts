@@ -29,3 +29,19 @@ export function classifyUpstreamError(error: NodeJS.ErrnoException): UpstreamFai
       return { cause: 'other', code, message, status: 502 };
   }
 }
+
+const CAUSE_WORDS = { refused: 'connection refused', reset: 'connection reset', timeout: 'timed out', dns: 'host not found', tls: 'TLS failed', other: 'request failed' } as const;
+
+/**
+ * A failed request to a backend that Toolscope sent itself (replay, edit and resend), in a few words and the
+ * system's message: "connection refused (connect ECONNREFUSED 127.0.0.1:1234)".
+ */
+export function describeUpstreamError(error: NodeJS.ErrnoException): string {
+  const failure = classifyUpstreamError(error);
+  return `${CAUSE_WORDS[failure.cause]} (${error.message || failure.code})`;
+}
+
+/** What a request Toolscope sent itself got when its whole answer did not arrive in time. */
+export function timedOutSentence(timeoutMs: number): string {
+  return `timed out: no complete answer within ${timeoutMs} ms`;
+}

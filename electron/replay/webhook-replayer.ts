@@ -16,7 +16,7 @@ import { copyableRequestOf, headerOf, resendOf } from '../../shared/export/copya
 import { bodyText, diffAnswers, type IgnorePaths, type ReplayAnswer } from '../../shared/replay/result-diff.js';
 import { emptyTrafficState, foldEvents, type ExchangeView } from '../../shared/store/traffic-state.js';
 import { SseStreamReader } from '../../shared/sse/sse-stream-reader.js';
-import { classifyUpstreamError } from '../proxy/upstream-error.js';
+import { describeUpstreamError as describeError, timedOutSentence } from '../proxy/upstream-error.js';
 
 export const DEFAULT_REPLAY_TIMEOUT_MS = 10_000;
 
@@ -157,19 +157,12 @@ function send(url: string, method: string, headers: [string, string][], body: Bu
       });
     });
     const timer = setTimeout(() => {
-      finish({ error: `timed out: no complete answer within ${timeoutMs} ms` });
+      finish({ error: timedOutSentence(timeoutMs) });
       req.destroy();
     }, timeoutMs);
     req.on('error', (error) => finish({ error: describeError(error) }));
     req.end(body ?? undefined);
   });
-}
-
-const CAUSE_WORDS = { refused: 'connection refused', reset: 'connection reset', timeout: 'timed out', dns: 'host not found', tls: 'TLS failed', other: 'request failed' } as const;
-
-function describeError(error: NodeJS.ErrnoException): string {
-  const failure = classifyUpstreamError(error);
-  return `${CAUSE_WORDS[failure.cause]} (${error.message || failure.code})`;
 }
 
 /** The answer's bytes without its Content-Encoding (the captured side was decoded by the proxy too). */

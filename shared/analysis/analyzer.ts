@@ -504,6 +504,10 @@ export class Analyzer {
           tool,
         };
         if (mock) call.mockedBy = mockedBy(mock);
+        if (ex.request.replayOf !== undefined) {
+          call.replayOf = ex.request.replayOf;
+          if (ex.request.edited) call.edited = true;
+        }
         d.putCall(call);
         if (c.argsError) {
           add({

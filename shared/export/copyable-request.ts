@@ -59,16 +59,21 @@ export interface Resend {
   warnings: string[];
 }
 
-export function resendOf(request: CopyableRequest): Resend {
-  const warnings: string[] = [];
+/** The headers that still make sense on a new connection (see the list at the top), in order. */
+export function resendableHeaders(headers: HeaderList): HeaderList {
   const named = new Set<string>();
-  for (const [name, value] of request.headers) {
+  for (const [name, value] of headers) {
     if (name.toLowerCase() === 'connection') for (const token of value.split(',')) named.add(token.trim().toLowerCase());
   }
-  let headers = request.headers.filter(([name]) => {
+  return headers.filter(([name]) => {
     const lower = name.toLowerCase();
     return !NOT_RESENT.has(lower) && !named.has(lower) && !lower.startsWith(':');
   });
+}
+
+export function resendOf(request: CopyableRequest): Resend {
+  const warnings: string[] = [];
+  let headers = resendableHeaders(request.headers);
   const body = request.body;
   if (body && body.truncated) {
     warnings.push(`The captured body is incomplete: ${body.cap} of ${body.decodedSize ?? body.size} bytes were kept, so this sends only those.`);

@@ -99,7 +99,8 @@ export function matchRealtimeRule(rules: readonly MockRule[], facts: RealtimeCal
   return null;
 }
 
-function requestMatches(m: MockMatcher, facts: RequestFacts): boolean {
+/** The request fields of a matcher (route, method, path, header); also used by breakpoint rules. */
+export function requestMatches(m: MockMatcher, facts: RequestFacts): boolean {
   if (m.routeId !== undefined && m.routeId !== facts.routeId) return false;
   if (m.method !== undefined && m.method.toUpperCase() !== facts.method.toUpperCase()) return false;
   if (m.path !== undefined && !pathMatches(m.path, urlPath(facts.url))) return false;
@@ -111,7 +112,8 @@ function requestMatches(m: MockMatcher, facts: RequestFacts): boolean {
   return true;
 }
 
-function callMatches(m: MockMatcher, call: MockCall): boolean {
+/** The call fields of a matcher (function name, arguments); also used by breakpoint rules. */
+export function callMatches(m: MockMatcher, call: MockCall): boolean {
   if (m.functionName !== undefined && m.functionName !== call.functionName) return false;
   if (m.args !== undefined && !argsMatch(m.args, call.args)) return false;
   return true;

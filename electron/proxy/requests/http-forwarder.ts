@@ -4,16 +4,22 @@
  * Capture is a tee: listeners observe the request and response streams while http-proxy pipes them, so
  * bytes and SSE events reach the client as they arrive. Nothing here may throw into the server: every
  * failure becomes an event and, where the client still waits, a 502/504 with a JSON body naming the cause.
+ *
+ * Breakpoints (electron/proxy/breakpoints/): a request-stage rule holds the request before the mock rules and
+ * the upstream see it; a response-stage rule has http-proxy hand the upstream's answer to us (selfHandleResponse)
+ * and holds it whole before the client gets it. With no enabled rule, neither reads a body first.
  */
 import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
 import https from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import { createProxyServer, type ProxyServer, type ServerOptions } from 'http-proxy-3';
 import type { HeaderList } from '../../../shared/events.js';
 import type { WebhookDialect } from '../../../shared/analysis/model.js';
 import { webhookDialects } from '../../../shared/analysis/webhooks/webhook-dialects.js';
-import { matchWebhookRule, readWebhookFacts } from '../../../shared/mocks/mock-matcher.js';
+import { matchWebhookRule, readWebhookFacts, type WebhookFacts } from '../../../shared/mocks/mock-matcher.js';
+import { matchWebhookBreakpoint, mayHoldWebhook, type BreakpointMatch } from '../../../shared/breakpoints/breakpoint-matcher.js';
+import type { ReleasePauseParams } from '../../../shared/bridge.js';
 import type { MockRule, WebhookHandler } from '../../../shared/mocks/mock-rule.js';
 import { asText, BodyCapture, headerPairs } from '../body-capture.js';
 import { headerValue } from '../../../shared/http-headers.js';
@@ -22,6 +28,8 @@ import { SseCapture } from './sse-capture.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream-error.js';
 import type { MockExchange, MockResponse } from '../mocks/mock-exchange.js';
 import { ruleLabel, runWebhookMock, statusMessage } from '../mocks/webhook-mock-runner.js';
+import type { HeldHandle, PreparedRelease } from '../breakpoints/pause-board.js';
+import { bodyBytes, checkHeaders, checkJson, editedPath, framedHeaders, headerObject, isJsonContentType } from '../breakpoints/release-edits.js';
 
 interface ExchangeState {
   id: string;
@@ -39,6 +47,21 @@ interface ExchangeState {
   mockTimers: Set<NodeJS.Timeout> | null;
   /** Set when a mock rule holds the exchange (no-answer): what the route timeout then reports. */
   heldBy: string | null;
+  /** The request as the rules read it, once its body was read for a mock or breakpoint rule. */
+  facts: WebhookFacts | null;
+  /** What a breakpoint holds of this exchange (its request or its response), while it holds it. */
+  pause: HeldHandle | null;
+  /** The method a breakpoint edit gave the request; null to send the client's. */
+  method: string | null;
+  /** Set when a response-stage breakpoint will hold the upstream's answer. */
+  responseBreakpoint: BreakpointMatch | null;
+}
+
+/** A response head as recorded and sent. */
+interface ResponseHead {
+  status: number;
+  statusMessage: string;
+  headers: HeaderList;
 }
 
 /** Records a response as it goes to the client, whoever produced it (the upstream or a mock). */
@@ -106,6 +129,10 @@ export class HttpForwarder {
       endSse: null,
       mockTimers: null,
       heldBy: null,
+      facts: null,
+      pause: null,
+      method: null,
+      responseBreakpoint: null,
     };
     this.exchanges.set(req, state);
     this.open.add(state);
@@ -132,6 +159,17 @@ export class HttpForwarder {
       if (!res.writableFinished) this.clientGone(state, state.responded ? 'response' : 'request');
     });
 
+    this.armHeadTimer(state, req, res);
+
+    // Without a rule the request streams through untouched; only a rule that may answer or hold needs its body first.
+    const rules = this.route.mocks.webhookRules();
+    if (rules.length === 0 && !this.mayHold()) this.forward(state, req, res, null);
+    else this.readThenDecide(state, req, res, rules);
+  }
+
+  /** The route's timeout for the upstream's response head; cleared while a breakpoint holds the exchange. */
+  private armHeadTimer(state: ExchangeState, req: IncomingMessage, res: ServerResponse): void {
+    this.clearTimer(state);
     state.headTimer = setTimeout(() => {
       state.headTimer = null;
       if (state.responded || state.settled) return;
@@ -143,15 +181,28 @@ export class HttpForwarder {
       if (state.proxyReq) state.proxyReq.destroy(error);
       else this.onProxyError(state, error, req, res);
     }, this.route.timeoutMs);
+  }
 
-    // Without a rule the request streams through untouched; only a rule that may answer needs its body first.
-    const rules = this.route.mocks.webhookRules();
-    if (rules.length === 0) this.forward(state, req, res, null);
-    else this.readThenDecide(state, req, res, rules);
+  /** Whether an enabled breakpoint rule may hold a request or response on this route (one length check when none). */
+  private mayHold(): boolean {
+    const rules = this.route.breakpoints.webhookRules();
+    return rules.length > 0 && rules.some((rule) => mayHoldWebhook(rule, rule.stage === 'response' ? 'response' : 'request', this.route.routeId));
   }
 
   private forward(state: ExchangeState, req: IncomingMessage, res: ServerResponse, body: Readable | null): void {
-    this.proxy.web(req, res, body ? { buffer: body } : {}, (error, _req, errorRes) => {
+    const options: ServerOptions = body ? { buffer: body } : {};
+    if (state.method !== null) options.method = state.method;
+    // A response-stage breakpoint decides on the request, so before it goes: then the answer comes to us, not the client.
+    const breakpoints = this.route.breakpoints.webhookRules();
+    if (state.facts && breakpoints.length > 0) {
+      try {
+        state.responseBreakpoint = matchWebhookBreakpoint(breakpoints, 'response', state.facts);
+      } catch (error) {
+        this.route.log.append({ kind: 'core.error', context: `breakpoints ${state.id}`, message: (error as Error).message });
+      }
+      if (state.responseBreakpoint) options.selfHandleResponse = true;
+    }
+    this.proxy.web(req, res, options, (error, _req, errorRes) => {
       this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
     });
   }
@@ -189,8 +240,7 @@ export class HttpForwarder {
     source: BodySource,
   ): void {
     if (state.settled) return;
-    let rule: MockRule | null = null;
-    let facts: ReturnType<typeof readWebhookFacts> | null = null;
+    let facts: WebhookFacts | null = null;
     try {
       const text = body === null ? null : asText(body, 'application/json', false);
       this.dialects ??= webhookDialects();
@@ -199,16 +249,349 @@ export class HttpForwarder {
         text,
         this.dialects,
       );
-      rule = matchWebhookRule(rules, facts);
     } catch (error) {
-      // The readers do not throw; if matching ever does, the request goes where it would have gone anyway.
+      // The readers do not throw; if they ever do, the request goes where it would have gone anyway.
       this.route.log.append({ kind: 'core.error', context: `mock rules ${state.id}`, message: (error as Error).message });
     }
-    if (!rule || !facts) {
+    if (!facts) {
+      this.forward(state, req, res, source.stream());
+      return;
+    }
+    state.facts = facts;
+    // Order: a breakpoint holds the request first, then the mock rules see it (as released), then the upstream.
+    if (this.holdRequest(state, req, res, facts, source)) return;
+    this.mockOrForward(state, req, res, rules, facts, source);
+  }
+
+  private mockOrForward(
+    state: ExchangeState,
+    req: IncomingMessage,
+    res: ServerResponse,
+    rules: readonly MockRule[],
+    facts: WebhookFacts,
+    source: BodySource,
+  ): void {
+    let rule: MockRule | null = null;
+    try {
+      rule = rules.length === 0 ? null : matchWebhookRule(rules, facts);
+    } catch (error) {
+      this.route.log.append({ kind: 'core.error', context: `mock rules ${state.id}`, message: (error as Error).message });
+    }
+    if (!rule) {
       this.forward(state, req, res, source.stream());
       return;
     }
     runWebhookMock(rule, rule.handler as WebhookHandler, facts, this.mockExchange(state, req, res, source, rule));
+  }
+
+  /**
+   * A request-stage breakpoint holds the request before the mock rules and the upstream see it; true when held.
+   * The route's head timeout does not run while it is held (the user is looking at it), and starts again on release.
+   */
+  private holdRequest(state: ExchangeState, req: IncomingMessage, res: ServerResponse, facts: WebhookFacts, source: BodySource): boolean {
+    const rules = this.route.breakpoints.webhookRules();
+    if (rules.length === 0) return false;
+    let match: BreakpointMatch | null = null;
+    try {
+      match = matchWebhookBreakpoint(rules, 'request', facts);
+    } catch (error) {
+      this.route.log.append({ kind: 'core.error', context: `breakpoints ${state.id}`, message: (error as Error).message });
+    }
+    if (!match) return false;
+    this.clearTimer(state);
+    const wasJson = facts.json !== undefined || isJsonContentType(state.requestHeaders);
+    const ruleName = JSON.stringify(match.rule.name || match.rule.id);
+    state.pause = this.route.pauses.hold({
+      rule: match.rule,
+      stage: 'request',
+      exchangeId: state.id,
+      functionName: match.call?.functionName ?? null,
+      callId: match.call?.callId ?? null,
+      prepare: (params) => this.prepareRequestRelease(state, req, res, source, params, wasJson, ruleName),
+    });
+    return true;
+  }
+
+  /** Checks a release of a held request (throwing a sentence to refuse it) and returns what it does. */
+  private prepareRequestRelease(
+    state: ExchangeState,
+    req: IncomingMessage,
+    res: ServerResponse,
+    source: BodySource,
+    params: ReleasePauseParams,
+    wasJson: boolean,
+    ruleName: string,
+  ): PreparedRelease {
+    const gone = () => state.settled || res.destroyed;
+    switch (params.action) {
+      case 'continue':
+        return {
+          run: () => {
+            state.pause = null;
+            if (gone()) return source.release();
+            this.armHeadTimer(state, req, res);
+            this.mockOrForward(state, req, res, this.route.mocks.webhookRules(), state.facts!, source);
+          },
+        };
+      case 'edit': {
+        const edit = params.request;
+        if (!edit) throw new Error('releasing a held request edited needs the changed request (method, url, headers, body); the item is still held');
+        checkHeaders(edit.headers, 'request');
+        const bytes = bodyBytes(edit.body, 'request');
+        checkJson(bytes, wasJson || isJsonContentType(edit.headers), 'request body');
+        const path = editedPath(edit.url, httpTarget(this.route.upstream));
+        const framed = edit.body !== null || headerValue(state.requestHeaders, 'content-length') !== undefined || headerValue(state.requestHeaders, 'transfer-encoding') !== undefined;
+        const headers = framedHeaders(edit.headers, framed ? bytes.length : null);
+        const capture = new BodyCapture(this.route.bodyCap);
+        capture.push(bytes);
+        const method = edit.method;
+        return {
+          request: { method, url: edit.url, headers, body: edit.body === null ? null : capture.finish(headers) },
+          run: () => {
+            state.pause = null;
+            // The held bytes are replaced: a body still streaming in is read to its end and let go.
+            source.release();
+            if (gone()) return;
+            req.url = path;
+            req.headers = headerObject(headers);
+            state.method = method;
+            let facts = state.facts!;
+            try {
+              const text = asText(bytes, 'application/json', false);
+              facts = readWebhookFacts({ routeId: this.route.routeId, method, url: path, headers }, text, (this.dialects ??= webhookDialects()));
+            } catch {
+              // The readers do not throw; the mock rules then see the request as it was held.
+            }
+            state.facts = facts;
+            this.armHeadTimer(state, req, res);
+            const edited: BodySource = { stream: () => Readable.from([bytes], { objectMode: false }), release: () => {} };
+            this.mockOrForward(state, req, res, this.route.mocks.webhookRules(), facts, edited);
+          },
+        };
+      }
+      case 'answer': {
+        const answer = params.response;
+        if (!answer) throw new Error('answering a held request needs the response to send (status, headers, body); the item is still held');
+        checkHeaders(answer.headers, 'answer');
+        const bytes = bodyBytes(answer.body, 'answer');
+        checkJson(bytes, isJsonContentType(answer.headers), 'answer body');
+        const head: ResponseHead = { status: answer.status, statusMessage: statusMessage(answer.status), headers: framedHeaders(answer.headers, bytes.length) };
+        return {
+          run: () => {
+            state.pause = null;
+            source.release();
+            this.sendWhole(state, res, head, bytes);
+          },
+        };
+      }
+      case 'drop':
+        return {
+          run: () => {
+            state.pause = null;
+            source.release();
+            this.dropExchange(state, req, res, 'request', `the request was dropped at breakpoint ${ruleName}: the upstream never got it`);
+          },
+        };
+    }
+  }
+
+  /** A whole response Toolscope sends (a held one released, an answer), recorded as the client gets it. */
+  private sendWhole(state: ExchangeState, res: ServerResponse, head: ResponseHead, bytes: Buffer): void {
+    if (state.settled || res.destroyed) return;
+    try {
+      // Head first: a header Node refuses throws here, before anything is recorded as sent.
+      res.writeHead(head.status, head.statusMessage, head.headers.flat());
+    } catch (error) {
+      this.releaseFailed(state, res, error);
+      return;
+    }
+    const tap = this.startResponse(state, head);
+    res.on('close', () => state.endSse?.(false));
+    tap.push(bytes);
+    res.end(bytes);
+    tap.finish();
+  }
+
+  /** Ends the exchange without an answer, recorded as aborted by the proxy (a drop at a breakpoint). */
+  private dropExchange(state: ExchangeState, req: IncomingMessage, res: ServerResponse, phase: 'request' | 'response', message: string): void {
+    this.clearTimer(state);
+    if (!this.settle(state)) return;
+    this.route.log.append({ kind: 'http.aborted', exchangeId: state.id, by: 'proxy', phase, message });
+    res.destroy();
+    if (phase === 'request') req.socket.destroy();
+  }
+
+  /** A release that could not be sent (a header Node refuses): recorded, and the client told with a 502. */
+  private releaseFailed(state: ExchangeState, res: ServerResponse, error: unknown): void {
+    this.clearTimer(state);
+    if (!this.settle(state)) return;
+    const message = `the breakpoint release could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+    const canAnswer = !res.headersSent && !res.destroyed;
+    this.route.log.append({ kind: 'http.error', exchangeId: state.id, cause: 'other', code: 'TOOLSCOPE_RELEASE_FAILED', message, statusSent: canAnswer ? 502 : null });
+    if (!canAnswer) {
+      res.destroy();
+      return;
+    }
+    const payload = JSON.stringify({ error: 'release_failed', message });
+    const headers: HeaderList = [
+      ['content-type', 'application/json'],
+      ['content-length', String(Buffer.byteLength(payload))],
+      ['x-toolscope-error', 'breakpoint'],
+    ];
+    this.route.log.append({ kind: 'http.response', exchangeId: state.id, status: 502, statusMessage: 'Bad Gateway', headers, synthetic: true });
+    res.writeHead(502, Object.fromEntries(headers));
+    res.end(payload);
+  }
+
+  /**
+   * A response-stage breakpoint: the upstream's answer is read whole and held (its head timeout is over: the
+   * upstream answered). An SSE stream is not held (holding it whole would stop a live stream until its end): it
+   * goes on as usual. A body over the capture cap is not held either: what was read goes on, then the rest.
+   */
+  private holdResponse(state: ExchangeState, proxyRes: IncomingMessage, res: ServerResponse, match: BreakpointMatch): void {
+    this.clearTimer(state);
+    const head: ResponseHead = { status: proxyRes.statusCode ?? 0, statusMessage: proxyRes.statusMessage ?? '', headers: headerPairs(proxyRes.rawHeaders) };
+    if (isEventStream(head.headers)) {
+      this.passResponse(state, proxyRes, res, head, []);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const stop = () => {
+      done = true;
+      proxyRes.off('data', onData);
+      proxyRes.off('end', onEnd);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= this.route.bodyCap) return;
+      stop();
+      this.passResponse(state, proxyRes, res, head, chunks);
+    };
+    const onEnd = () => {
+      stop();
+      if (state.settled || res.destroyed) return;
+      const body = Buffer.concat(chunks, size);
+      const capture = new BodyCapture(this.route.bodyCap);
+      capture.push(body);
+      const captured = capture.finish(head.headers);
+      const wasJson = isJsonContentType(head.headers);
+      const ruleName = JSON.stringify(match.rule.name || match.rule.id);
+      state.pause = this.route.pauses.hold({
+        rule: match.rule,
+        stage: 'response',
+        exchangeId: state.id,
+        functionName: match.call?.functionName ?? null,
+        callId: match.call?.callId ?? null,
+        response: { ...head, body: captured },
+        prepare: (params) => this.prepareResponseRelease(state, res, head, body, captured.decoded === true, params, wasJson, ruleName),
+      });
+    };
+    const broke = (error?: Error) => {
+      if (done) return;
+      stop();
+      if (!this.settle(state)) return;
+      const reason = error?.message ? `: ${error.message}` : '';
+      this.route.log.append({
+        kind: 'http.aborted',
+        exchangeId: state.id,
+        by: 'upstream',
+        phase: 'response',
+        message: `upstream connection ended mid-body${reason} (the response was being read for a breakpoint; the client got nothing)`,
+      });
+      res.destroy();
+    };
+    proxyRes.on('data', onData);
+    proxyRes.on('end', onEnd);
+    proxyRes.on('aborted', () => broke());
+    proxyRes.on('error', (error) => broke(error));
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete) broke();
+    });
+  }
+
+  /** Checks a release of a held response and returns what it does. */
+  private prepareResponseRelease(
+    state: ExchangeState,
+    res: ServerResponse,
+    head: ResponseHead,
+    body: Buffer,
+    decoded: boolean,
+    params: ReleasePauseParams,
+    wasJson: boolean,
+    ruleName: string,
+  ): PreparedRelease {
+    switch (params.action) {
+      case 'continue': {
+        const sent: ResponseHead = { ...head, headers: framedHeaders(head.headers, body.length) };
+        return {
+          run: () => {
+            state.pause = null;
+            this.sendWhole(state, res, sent, body);
+          },
+        };
+      }
+      case 'edit': {
+        const edit = params.response;
+        if (!edit) throw new Error('releasing a held response edited needs the changed response (status, headers, body); the item is still held');
+        checkHeaders(edit.headers, 'response');
+        const bytes = bodyBytes(edit.body, 'response');
+        checkJson(bytes, wasJson || isJsonContentType(edit.headers), 'response body');
+        // The held body was shown decoded, so an edit of it is plain: it is not sent under the old content-encoding.
+        const headers = framedHeaders(decoded ? edit.headers.filter(([name]) => name.toLowerCase() !== 'content-encoding') : edit.headers, bytes.length);
+        const sent: ResponseHead = { status: edit.status, statusMessage: edit.status === head.status ? head.statusMessage : statusMessage(edit.status), headers };
+        return {
+          run: () => {
+            state.pause = null;
+            this.sendWhole(state, res, sent, bytes);
+          },
+        };
+      }
+      case 'answer':
+        throw new Error('only a held request can be answered; release a held response edited instead; the item is still held');
+      case 'drop':
+        return {
+          run: () => {
+            state.pause = null;
+            this.dropExchange(state, res.req, res, 'response', `the response was dropped at breakpoint ${ruleName}: the client got nothing`);
+          },
+        };
+    }
+  }
+
+  /** Sends an upstream response on as it streams (one a response breakpoint does not hold), after any bytes already read. */
+  private passResponse(state: ExchangeState, proxyRes: IncomingMessage, res: ServerResponse, head: ResponseHead, buffered: Buffer[]): void {
+    if (state.settled || res.destroyed) {
+      proxyRes.destroy();
+      return;
+    }
+    try {
+      res.writeHead(head.status, head.statusMessage, head.headers.filter(([name]) => name.toLowerCase() !== 'transfer-encoding').flat());
+    } catch (error) {
+      proxyRes.destroy();
+      this.releaseFailed(state, res, error);
+      return;
+    }
+    const tap = this.startResponse(state, head);
+    for (const chunk of buffered) {
+      tap.push(chunk);
+      res.write(chunk);
+    }
+    proxyRes.on('data', (chunk: Buffer) => tap.push(chunk));
+    proxyRes.on('end', () => tap.finish());
+    const upstreamBroke = (error?: Error) => {
+      tap.broke(error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body');
+      res.destroy();
+    };
+    proxyRes.on('aborted', () => upstreamBroke());
+    proxyRes.on('error', (error) => upstreamBroke(error));
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete) upstreamBroke();
+    });
+    res.on('close', () => state.endSse?.(false));
+    proxyRes.pipe(res);
   }
 
   private mockExchange(state: ExchangeState, req: IncomingMessage, res: ServerResponse, source: BodySource, rule: MockRule): MockExchange {
@@ -318,6 +701,8 @@ export class HttpForwarder {
     for (const state of [...this.open]) {
       this.clearTimer(state);
       state.endSse?.(false);
+      state.pause?.closed('the route was closed while the item was held');
+      state.pause = null;
       if (!this.settle(state)) continue;
       this.route.log.append({
         kind: 'http.aborted',
@@ -349,6 +734,10 @@ export class HttpForwarder {
       // http-proxy gave us no upstream request to cancel (it emits no 'proxyReq' for a request with an Expect
       // header): the late answer is not this exchange's response, and nobody reads it, so drop the connection.
       proxyRes.destroy();
+      return;
+    }
+    if (state.responseBreakpoint) {
+      this.holdResponse(state, proxyRes, res, state.responseBreakpoint);
       return;
     }
     const tap = this.startResponse(state, {
@@ -455,6 +844,8 @@ export class HttpForwarder {
 
   private clientGone(state: ExchangeState, phase: 'request' | 'response'): void {
     this.clearTimer(state);
+    state.pause?.closed('the client closed the connection while the item was held');
+    state.pause = null;
     if (!this.settle(state)) return;
     state.proxyReq?.destroy();
     this.route.log.append({
@@ -472,12 +863,12 @@ export class HttpForwarder {
   }
 }
 
-function isEventStream(headers: HeaderList): boolean {
+export function isEventStream(headers: HeaderList): boolean {
   return /^\s*text\/event-stream/i.test(headerValue(headers, 'content-type') ?? '');
 }
 
 /** A decompressor for an encoded SSE body, so events can be read from a gzip stream too. */
-function decoderFor(headers: HeaderList): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
+export function decoderFor(headers: HeaderList): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null {
   const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
   if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip();
   if (encoding === 'deflate') return zlib.createInflate();

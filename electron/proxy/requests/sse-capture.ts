@@ -17,7 +17,7 @@ export class SseCapture {
   private ended = false;
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: Pick<EventLog, 'append'>,
     private readonly exchangeId: string,
     private readonly decoder: Transform | null,
   ) {

@@ -9,11 +9,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { HeaderList, WsDirection } from '../../../shared/events.js';
+import type { HeaderList, LogEvent, WsDirection } from '../../../shared/events.js';
+import { base64ToBytes } from '../../../shared/base64-utf8.js';
 import { asText, headerPairs } from '../body-capture.js';
 import type { RouteContext } from '../route-context.js';
 import { classifyUpstreamError } from '../upstream-error.js';
 import { RealtimeAutoReply } from '../mocks/realtime-auto-reply.js';
+import { FrameGate } from '../breakpoints/frame-gate.js';
 
 /** Headers that belong to one hop or to the WebSocket handshake itself; `ws` sets its own. */
 const NOT_FORWARDED = new Set([
@@ -35,17 +37,24 @@ const NOT_FORWARDED = new Set([
 /** Close codes that may not be sent on the wire (RFC 6455 7.4.1); they mean "no code" or "no close frame". */
 const NO_CLOSE_FRAME = 1006;
 const NO_STATUS = 1005;
+/** Closed connections whose close reason an injection refusal can still name. */
+const MAX_REMEMBERED_CLOSES = 1000;
 
 export class WsRelay {
   private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 0 });
   private readonly sockets = new Set<WebSocket>();
   /** Relayed connections whose close is not recorded yet, so closing the route can record it. */
   private readonly live = new Map<string, { client: WebSocket; upstream: WebSocket; closed: boolean }>();
+  /** How recently closed connections ended, so an injection into one is refused with the reason. */
+  private readonly ended = new Map<string, { code: number; by: 'client' | 'upstream' | 'proxy' }>();
 
   private readonly autoReply: RealtimeAutoReply;
+  /** Frame breakpoints: holds matching frames, and queues the frames behind a held one. */
+  private readonly gate: FrameGate;
 
   constructor(private readonly route: RouteContext) {
     this.autoReply = new RealtimeAutoReply(route);
+    this.gate = new FrameGate(route);
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -151,6 +160,7 @@ export class WsRelay {
             remoteAddress: req.socket.remoteAddress ?? '',
           });
           upstream.off('message', queueEarly);
+          this.gate.open(connectionId, url, headers);
           this.pipe(connectionId, client, upstream);
           this.autoReply.open(connectionId, {
             url,
@@ -166,8 +176,10 @@ export class WsRelay {
   /** Closes every relayed socket (the route is going down), recording that the proxy closed them. */
   close(): void {
     this.autoReply.closeAll();
+    this.gate.closeAll('the route was closed while the frame was held');
     for (const [connectionId, connection] of this.live) {
       connection.closed = true;
+      this.remember(connectionId, 1001, 'proxy');
       this.route.log.append({ kind: 'ws.close', connectionId, code: 1001, reason: 'the route was closed', by: 'proxy' });
       connection.client.close(1001, 'route closed');
       connection.upstream.close(1001, 'route closed');
@@ -190,8 +202,11 @@ export class WsRelay {
       this.sockets.delete(side === 'client' ? client : upstream);
       this.autoReply.close(connectionId);
       if (!connection.closed) {
+        // Held frames and those behind them end before the close is recorded: they were never sent.
+        this.gate.close(connectionId, `the ${side} closed the connection while the frame was held`);
         connection.closed = true;
         this.live.delete(connectionId);
+        this.remember(connectionId, code, side);
         log.append({ kind: 'ws.close', connectionId, code, reason: reason.toString('utf8'), by: side });
       }
       passClose(other, code, reason);
@@ -209,6 +224,38 @@ export class WsRelay {
 
   private forward(connectionId: string, direction: WsDirection, target: WebSocket, data: RawData, isBinary: boolean): void {
     const buffer = toBuffer(data);
+    // Breakpoints: with no frame rule and nothing held, every frame takes the usual path at once.
+    if (this.route.breakpoints.frameRules().length === 0 && this.gate.idle()) {
+      this.deliver(connectionId, direction, target, buffer, isBinary);
+      return;
+    }
+    this.gate.offer(connectionId, direction, buffer, isBinary, {
+      send: (bytes, binary) => this.deliver(connectionId, direction, target, bytes, binary),
+      drop: (bytes, binary) => this.recordNotSent(connectionId, direction, bytes, binary),
+    });
+  }
+
+  /** A frame that reached the proxy but was not sent on (dropped at a breakpoint, or its socket closed while held). */
+  private recordNotSent(connectionId: string, direction: WsDirection, buffer: Buffer, isBinary: boolean): void {
+    const cap = this.route.frameCap;
+    const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
+    const truncated = kept.length < buffer.length;
+    const text = isBinary ? null : asText(kept, 'text/plain', truncated);
+    this.route.log.append({
+      kind: 'ws.frame',
+      connectionId,
+      direction,
+      opcode: isBinary ? 'binary' : 'text',
+      encoding: text === null ? 'base64' : 'utf8',
+      data: text ?? kept.toString('base64'),
+      size: buffer.length,
+      truncated,
+      dropped: true,
+    });
+  }
+
+  /** Records a relayed frame and sends it on (unless a realtime-drop mock withholds it). */
+  private deliver(connectionId: string, direction: WsDirection, target: WebSocket, buffer: Buffer, isBinary: boolean): void {
     const cap = this.route.frameCap;
     const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
     const truncated = kept.length < buffer.length;
@@ -244,22 +291,75 @@ export class WsRelay {
   /** A mock's frame to the upstream, recorded like the client's own but marked as Toolscope's. */
   private sendAsClient(connectionId: string, upstream: WebSocket, text: string): boolean {
     if (upstream.readyState !== WebSocket.OPEN || !this.live.has(connectionId)) return false;
-    const buffer = Buffer.from(text);
+    this.sendOwnFrame(connectionId, 'client-to-upstream', upstream, Buffer.from(text), false, { origin: 'mock' });
+    return true;
+  }
+
+  /** Whether this relay carried the connection (open now, or closed recently), so the core can ask it to inject. */
+  hasConnection(connectionId: string): boolean {
+    return this.live.has(connectionId) || this.ended.has(connectionId);
+  }
+
+  /**
+   * Sends a frame the user wrote (or a captured one again) on a live connection: to the upstream as if the
+   * client sent it, or to the client as if the upstream did. Recorded with `origin: 'inject'`; returns the seq
+   * of that record. Throws a sentence, and records nothing, when the connection cannot take it.
+   */
+  inject(connectionId: string, direction: WsDirection, opcode: 'text' | 'binary', data: string, resentOf?: number): number {
+    const connection = this.live.get(connectionId);
+    if (!connection || connection.closed) {
+      const ended = this.ended.get(connectionId);
+      if (!ended) throw new Error(`connection ${connectionId} is not open on this route; nothing was sent`);
+      throw new Error(`connection ${connectionId} is closed (closed by ${ended.by === 'proxy' ? 'Toolscope' : `the ${ended.by}`} with ${ended.code}); nothing was sent`);
+    }
+    const toUpstream = direction === 'client-to-upstream';
+    const target = toUpstream ? connection.upstream : connection.client;
+    if (target.readyState !== WebSocket.OPEN) {
+      throw new Error(`connection ${connectionId} is closing on the ${toUpstream ? 'upstream' : 'client'} side; nothing was sent`);
+    }
+    let buffer: Buffer;
+    if (opcode === 'text') buffer = Buffer.from(data, 'utf8');
+    else {
+      const bytes = base64ToBytes(data);
+      if (!bytes) throw new Error('a binary frame must be given as base64, and this is not valid base64; nothing was sent');
+      buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const mark = resentOf === undefined ? { origin: 'inject' as const } : { origin: 'inject' as const, resentOf };
+    return this.sendOwnFrame(connectionId, direction, target, buffer, opcode === 'binary', mark).seq;
+  }
+
+  /** A frame Toolscope itself sends (a mock's, an injected one): recorded, capped like relayed frames, then sent. */
+  private sendOwnFrame(
+    connectionId: string,
+    direction: WsDirection,
+    target: WebSocket,
+    buffer: Buffer,
+    isBinary: boolean,
+    mark: { origin: 'mock' | 'inject'; resentOf?: number },
+  ): LogEvent {
     const cap = this.route.frameCap;
     const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
-    this.route.log.append({
+    const truncated = kept.length < buffer.length;
+    const text = isBinary ? null : asText(kept, 'text/plain', truncated);
+    const event = this.route.log.append({
       kind: 'ws.frame',
       connectionId,
-      direction: 'client-to-upstream',
-      opcode: 'text',
-      encoding: 'utf8',
-      data: asText(kept, 'text/plain', kept.length < buffer.length) ?? '',
+      direction,
+      opcode: isBinary ? 'binary' : 'text',
+      encoding: text === null ? 'base64' : 'utf8',
+      data: text ?? kept.toString('base64'),
       size: buffer.length,
-      truncated: kept.length < buffer.length,
-      origin: 'mock',
+      truncated,
+      ...mark,
     });
-    upstream.send(buffer, { binary: false });
-    return true;
+    target.send(buffer, { binary: isBinary });
+    return event;
+  }
+
+  private remember(connectionId: string, code: number, by: 'client' | 'upstream' | 'proxy'): void {
+    this.ended.set(connectionId, { code, by });
+    // Only the reason of recent closes is worth keeping; the oldest go first.
+    if (this.ended.size > MAX_REMEMBERED_CLOSES) this.ended.delete(this.ended.keys().next().value!);
   }
 
   private failUpgrade(
