@@ -12,8 +12,9 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 import type { LogEvent } from '../../shared/events.js';
 import { analyseEvents } from '../../shared/analysis/session-report.js';
-import { copyableRequestOf, headerOf, resendOf } from '../../shared/export/copyable-request.js';
-import { bodyText, diffAnswers, type IgnorePaths, type ReplayAnswer } from '../../shared/replay/result-diff.js';
+import { copyableRequestOf, resendOf } from '../../shared/export/copyable-request.js';
+import { diffAnswers, type IgnorePaths, type ReplayAnswer } from '../../shared/replay/result-diff.js';
+import { capturedAnswer, targetUrl } from '../../shared/replay/replay-request.js';
 import { emptyTrafficState, foldEvents, type ExchangeView } from '../../shared/store/traffic-state.js';
 import { SseStreamReader } from '../../shared/sse/sse-stream-reader.js';
 import { describeUpstreamError as describeError, timedOutSentence } from '../proxy/upstream-error.js';
@@ -91,25 +92,8 @@ async function replayExchange(exchange: ExchangeView, options: ReplayOptions): P
   return { status: lines.length === 0 ? 'same' : 'different', url, diff: lines };
 }
 
-/** The captured URL with the origin of `against` (path and query kept), or the captured URL itself. */
-export function targetUrl(captured: string, against: string | undefined): string {
-  if (against === undefined) return captured;
-  const from = new URL(captured);
-  return `${new URL(against).origin}${from.pathname}${from.search}`;
-}
-
-function capturedAnswer(exchange: ExchangeView): { status: number; answer: ReplayAnswer } | { reason: string } {
-  if (!exchange.response) return { reason: `no answer was captured (${exchange.error?.message ?? exchange.aborted?.message ?? 'the call was still pending'})` };
-  if (exchange.response.synthetic) return { reason: `the captured answer came from the proxy (${exchange.response.status}), not from the backend` };
-  if (exchange.sse.length > 0 || isEventStream(headerOf(exchange.response.headers, 'content-type'))) {
-    if (exchange.sseEnd && !exchange.sseEnd.complete) return { reason: 'the captured SSE stream was cut off' };
-    const events = exchange.sse.filter((e) => e.dispatched).map((e) => ({ type: e.type ?? 'message', data: e.data ?? '' }));
-    return { status: exchange.response.status, answer: { kind: 'sse', events } };
-  }
-  const body = exchange.responseBody;
-  if (body?.truncated) return { reason: 'the captured answer is truncated, so it cannot be compared' };
-  return { status: exchange.response.status, answer: { kind: 'body', text: body ? bodyText(body) : '' } };
-}
+// What can be compared, and where a request goes, are the UI's Replay answers too (shared/replay/replay-request.ts).
+export { targetUrl };
 
 function isEventStream(contentType: string | undefined): boolean {
   return contentType !== undefined && /^\s*text\/event-stream/i.test(contentType);

@@ -92,7 +92,8 @@ export function needleOf(filter: TimelineFilter): string {
 
 export function callMatches(call: FunctionCall, findings: FindingSummary | undefined, filter: TimelineFilter, needle: string): boolean {
   if (filter.protocols.length > 0 && !filter.protocols.includes(call.protocol)) return false;
-  if (filter.statuses.length > 0 && !filter.statuses.includes(call.status)) return false;
+  // A replay ends ok or error like any call; the "replayed" chip matches the calls Toolscope sent again.
+  if (filter.statuses.length > 0 && !filter.statuses.includes(call.status) && !(call.replayOf !== undefined && filter.statuses.includes('replayed'))) return false;
   if (filter.functions.length > 0 && !filter.functions.includes(call.name)) return false;
   if (filter.routes.length > 0 && (call.routeId === null || !filter.routes.includes(call.routeId))) return false;
   if (filter.onlyProblems && !isProblem(findings?.worst ?? null)) return false;

@@ -14,6 +14,7 @@ import { useTrafficRows } from '../state/use-traffic-rows.js';
 import { useViewStore } from '../state/view-store.js';
 import { STATUS_ICON } from './call-status-icon.js';
 import { listenAddress } from './format.js';
+import { ReplayCallsButton } from './replay/replay-links.js';
 
 export function TimelineToolbar() {
   const view = useTimelineStore((s) => s.view);
@@ -23,6 +24,7 @@ export function TimelineToolbar() {
         <ViewToggle />
         <SearchBox />
         {view === 'calls' ? <ShownCalls /> : <ShownRows />}
+        {view === 'calls' && <ReplayCallsButton />}
         <div className="spacer" />
         <LiveControls />
       </div>

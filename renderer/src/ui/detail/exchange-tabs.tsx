@@ -10,6 +10,7 @@ import { CopyAsMenu } from './copy-as-menu.js';
 import { DetailSection } from './detail-section.js';
 import { ExchangeProblem } from './exchange-problem.js';
 import { HeadersTable } from './headers-table.js';
+import { ReplayButtons } from '../replay/replay-links.js';
 
 export const RequestTab = memo(function RequestTab({ exchangeId }: { exchangeId: string }) {
   const exchange = useTraffic((s) => s.exchanges.get(exchangeId));
@@ -19,6 +20,9 @@ export const RequestTab = memo(function RequestTab({ exchangeId }: { exchangeId:
   return (
     <div className="dp-exchange">
       <CopyAsMenu exchange={exchange} listen={route?.listen} />
+      <div className="dp-exchange-actions">
+        <ReplayButtons exchangeId={exchange.id} />
+      </div>
       <p className="dp-request-line mono">
         <span className="method">{request.method}</span> {request.url} <span className="muted">HTTP/{request.httpVersion}</span>
       </p>
