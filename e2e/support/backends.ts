@@ -110,7 +110,8 @@ export interface RealtimeScript {
  * `input_audio_buffer.commit` it streams `audioDeltas` audio deltas, then two function calls:
  * `get_weather` (call_1, `{"city":"Oslo"}`) and `get_time` (call_2, `{"zone":"CET"}`).
  */
-export async function startRealtimeServer(script: RealtimeScript = { audioDeltas: 3 }): Promise<Server> {
+export async function startRealtimeServer(script: RealtimeScript = { audioDeltas: 3 }): Promise<RealtimeServer> {
+  const received: unknown[] = [];
   const server = http.createServer((_req, res) => {
     res.writeHead(426).end();
   });
@@ -123,6 +124,7 @@ export async function startRealtimeServer(script: RealtimeScript = { audioDeltas
       } catch {
         return;
       }
+      received.push(message);
       if (message.type === 'session.update') {
         socket.send(JSON.stringify({ type: 'session.updated', event_id: 'ev_s', session: { type: 'realtime' } }));
       } else if (message.type === 'input_audio_buffer.commit') {
@@ -141,7 +143,12 @@ export async function startRealtimeServer(script: RealtimeScript = { audioDeltas
     });
   });
   await listen(server);
-  return { url: urlOf(server), close: () => closeAll(server, sockets) };
+  return { url: urlOf(server), received, close: () => closeAll(server, sockets) };
+}
+
+export interface RealtimeServer extends Server {
+  /** Every JSON message a client sent, parsed, in order. */
+  received: unknown[];
 }
 
 /** The tool declarations a realtime client sends in `session.update`. */

@@ -37,7 +37,7 @@ export function ui(page: Page) {
     hideAudio: facets.getByRole('checkbox', { name: 'Hide audio' }),
     clearFilter: facets.getByRole('button', { name: 'Clear filter' }),
     shown: page.getByRole('status', { name: 'Shown' }),
-    pause: page.getByRole('button', { name: 'Pause' }),
+    pause: page.getByRole('button', { name: 'Pause', exact: true }),
     resume: page.getByRole('button', { name: 'Resume' }),
     held: page.getByRole('status', { name: 'Held while paused' }),
     clear: page.getByRole('button', { name: 'Clear', exact: true }),

@@ -3,6 +3,7 @@ import { useConnectionStore } from '../bridge/connection-store.js';
 import { useDialogStore } from '../state/dialog-store.js';
 import { useTrafficStore } from '../state/traffic-store.js';
 import { AddRouteForm } from './add-route-form.js';
+import { BreakpointsButton } from './breakpoints/pause-actions.js';
 import { ConnectionStatus } from './connection-status.js';
 import { RoutesBar } from './routes-bar.js';
 
@@ -40,6 +41,7 @@ function SessionButtons() {
       <button type="button" title="Rules that answer calls in place of the backend" onClick={() => show('mocks')}>
         Mocks…
       </button>
+      <BreakpointsButton />
       <button type="button" aria-label="Preferences" title="Preferences" onClick={() => show('preferences')}>
         ⚙
       </button>

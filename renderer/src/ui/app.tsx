@@ -14,6 +14,7 @@ import { FileDrop } from './file-drop.js';
 import { EmptyState } from './empty-state.js';
 import { NoCallsNote } from './no-calls-note.js';
 import { SessionBanner } from './session-banner.js';
+import { HeldBar } from './breakpoints/held-bar.js';
 import { TimelineToolbar } from './timeline-toolbar.js';
 import { TrafficList } from './traffic-list.js';
 
@@ -29,6 +30,7 @@ export function App() {
     <div className="app">
       <AppHeader />
       <SessionBanner />
+      <HeldBar />
       <TimelineToolbar />
       <Group id="toolscope-workspace" orientation="horizontal" className="workspace" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
         <Panel id="list" minSize={360}>

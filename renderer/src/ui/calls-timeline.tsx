@@ -21,6 +21,8 @@ import { useTraffic } from '../state/use-traffic.js';
 import { severityIcon } from './detail/findings-list.js';
 import { formatDuration, formatRelativeMs, listenAddress } from './format.js';
 import { LiveList, rowDomId } from './live-list.js';
+import { CallMarks, useCallMarks } from './breakpoints/pause-actions.js';
+import { ReplayBadge } from './replay/replay-links.js';
 
 const PROTOCOL_LABEL: Record<FunctionCall['protocol'], string> = {
   daily: 'Daily',
@@ -132,6 +134,7 @@ const CallRow = memo(function CallRow({ callKey, top, firstT, span, now, finding
   const budget = currentAnalyzer().latencyBudgetMs;
   const key = callRowKey(callKey);
   const selected = useIsSelected(key);
+  const marks = useCallMarks(call);
   if (!call) return null;
   const latency = call.latencyMs === null ? '' : formatDuration(call.latencyMs);
   const bar = span ? barOf(call, span, now) : null;
@@ -143,7 +146,7 @@ const CallRow = memo(function CallRow({ callKey, top, firstT, span, now, finding
       id={rowDomId(key)}
       role="option"
       aria-selected={selected}
-      aria-label={`Call ${name} ${call.status}${latency ? ` ${latency}` : ''}${findingsText}`}
+      aria-label={`Call ${name} ${call.status}${latency ? ` ${latency}` : ''}${findingsText}${marks.held ? ', paused at a breakpoint' : ''}${marks.injected ? ', result injected' : ''}${call.replayOf !== undefined ? `, ${call.edited ? 'edited resend' : 'replay'} of ${call.replayOf}` : ''}`}
       className={`list-row call-row status-row-${call.status}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => useSelectionStore.getState().select({ kind: 'call', callKey })}
@@ -153,12 +156,16 @@ const CallRow = memo(function CallRow({ callKey, top, firstT, span, now, finding
       <span className="call-name mono" title={call.callId ? `call id ${call.callId}` : undefined}>
         {name}
       </span>
-      <span className="call-args mono">{summariseArgs(call.args, call.argsRaw)}</span>
+      <span className="call-args mono">
+        <ReplayBadge call={call}>{summariseArgs(call.args, call.argsRaw)}</ReplayBadge>
+      </span>
       <span
         className={`call-status status-${call.status}`}
         title={call.mockedBy ? `Answered by mock rule ${call.mockedBy.ruleName || call.mockedBy.ruleId}` : undefined}
       >
-        <span aria-hidden="true">{STATUS_ICON[call.status]}</span> {call.status}
+        <CallMarks {...marks}>
+          <span aria-hidden="true">{STATUS_ICON[call.status]}</span> {call.status}
+        </CallMarks>
       </span>
       <span className={`call-latency num${slow ? ' slow' : ''}`}>{latency || (call.status === 'pending' ? '…' : '')}</span>
       <span className="waterfall" aria-hidden="true">

@@ -11,6 +11,7 @@ import { useTraffic } from '../state/use-traffic.js';
 import { useAnalysis } from '../state/use-analysis.js';
 import { connectionUrl } from './detail/connection-tab.js';
 import { directionArrow, directionWords } from './direction.js';
+import { FrameOriginBadge } from './inject/inject-actions.js';
 import { exchangeStatusText, exchangeStatusTone } from './exchange-status.js';
 import { formatBytes, formatDuration, formatRelativeMs, listenAddress, messageType, preview } from './format.js';
 
@@ -167,7 +168,7 @@ function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }
   return (
     <RowShell
       {...props}
-      label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}`}
+      label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}${frame.origin === 'inject' ? ', injected' : ''}`}
       t={frame.t}
       kind="frame"
       className={markedAudio || frame.opcode === 'binary' ? 'child dim' : 'child'}
@@ -183,7 +184,8 @@ function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }
             <span className="frame-dropped" title="A realtime-drop mock rule withheld this frame from the client">
               dropped by mock
             </span>
-          )}{' '}
+          )}
+          <FrameOriginBadge frame={frame} />{' '}
           <span className="preview">{data}</span>
         </>
       }

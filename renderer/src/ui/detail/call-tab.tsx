@@ -13,6 +13,9 @@ import { currentTraffic, useTraffic } from '../../state/use-traffic.js';
 import { formatClock, formatDuration, formatRelativeMs } from '../format.js';
 import { KvList } from '../kv-list.js';
 import { MockedByNote, MockThisButton } from '../mocks/mock-this.js';
+import { PauseCallsButton, PauseHistory } from '../breakpoints/pause-actions.js';
+import { SendResultButton } from '../inject/inject-actions.js';
+import { ReplayButtons, ReplayLinks } from '../replay/replay-links.js';
 import { ProblemBox } from '../problem-box.js';
 import { FindingsList } from './findings-list.js';
 import { JsonGroup } from './json-group.js';
@@ -57,8 +60,12 @@ export const CallTab = memo(function CallTab({ callKey }: { callKey: string }) {
         <CallStatusBadge status={call.status} />
         {call.latencyMs !== null && <span className="mono">{formatDuration(call.latencyMs)}</span>}
         <MockThisButton call={call} />
+        {call.source.kind === 'exchange' && <ReplayButtons exchangeId={call.source.id} call={call} />}
+        <SendResultButton call={call} />
+        <PauseCallsButton call={call} />
       </p>
       <MockedByNote call={call} />
+      <ReplayLinks call={call} />
       {call.status === 'pending' && (
         <p className="dp-note" role="status">
           Pending: waiting for a result since {formatClock(call.startT)}.
@@ -78,6 +85,7 @@ export const CallTab = memo(function CallTab({ callKey }: { callKey: string }) {
           ['Carried by', <Source call={call} />],
         ]}
       />
+      <PauseHistory call={call} />
       {findings.length > 0 && (
         <div className="dp-group">
           <div className="dp-group-head">

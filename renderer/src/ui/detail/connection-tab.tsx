@@ -15,6 +15,7 @@ import { ProblemBox } from '../problem-box.js';
 import { CallStatusBadge } from './call-tab.js';
 import { DetailSection } from './detail-section.js';
 import { HeadersTable } from './headers-table.js';
+import { SendFrameButton } from '../inject/inject-actions.js';
 
 export function connectionUrl(connection: ConnectionView): string {
   return connection.open?.url ?? connection.failed?.url ?? '';
@@ -45,6 +46,7 @@ export const ConnectionTab = memo(function ConnectionTab({ connectionId }: { con
         <span className="method">WebSocket</span> {connectionUrl(connection)}{' '}
         <span className={`tone-${connectionTone(connection)}`}>{connection.state}</span>
       </p>
+      {open && <SendFrameButton connectionId={connectionId} />}
       {failed && (
         <ProblemBox title="The upstream refused the WebSocket upgrade">
           <p>

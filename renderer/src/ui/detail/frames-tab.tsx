@@ -18,6 +18,7 @@ import { filterFrames, frameTypeName, type FrameFilterResult } from './frame-fil
 import { RawMarked } from './raw-marked.js';
 import { findingsByEvent, frameMarks } from './event-findings.js';
 import { VirtualTable, type Column } from './virtual-table.js';
+import { FrameInjectActions, FrameOriginBadge, SendFrameButton } from '../inject/inject-actions.js';
 
 type Frame = EventOf<'ws.frame'>;
 
@@ -95,6 +96,7 @@ export const FramesTab = memo(function FramesTab({
           <input type="checkbox" checked={hideAudio} onChange={(e) => setHideAudio(e.target.checked)} />
           Hide audio
         </label>
+        {connection.open && <SendFrameButton connectionId={connectionId} compact />}
         <span className="dp-count muted">
           {indexes.length === frames.length ? `${frames.length.toLocaleString()} frames` : `${indexes.length.toLocaleString()} of ${frames.length.toLocaleString()} frames`}
         </span>
@@ -145,7 +147,10 @@ export const FramesTab = memo(function FramesTab({
               </span>,
               i,
               `+${(f.t - connection.startT).toFixed(1)}`,
-              <span className="mono dp-type">{frameTypeName(f, frameTypes)}</span>,
+              <span className="mono dp-type">
+                <FrameOriginBadge frame={f} short />
+                {frameTypeName(f, frameTypes)}
+              </span>,
               formatBytes(f.size),
               <span className="mono dp-preview">{f.encoding === 'base64' ? `(binary) ${preview(f.data, 60)}` : preview(f.data, 200)}</span>,
               worst ? (
@@ -194,9 +199,15 @@ function FrameView({ frame, index, openT, typeName, findings }: { frame: Frame; 
         entries={[
           ['Time', `${formatClock(frame.t)} · +${(frame.t - openT).toFixed(1)} ms after the connection opened`],
           ['Event', `#${frame.seq}`],
+          frame.origin === 'inject'
+            ? ['Origin', frame.resentOf !== undefined ? `injected from Toolscope (a resend of event #${frame.resentOf})` : 'injected from Toolscope']
+            : frame.origin === 'mock'
+              ? ['Origin', 'sent by a mock rule']
+              : null,
         ]}
       />
       <FrameData frame={frame} />
+      <FrameInjectActions frame={frame} />
       {marks.length > 0 && frame.encoding === 'utf8' && (
         <>
           <h4 className="dp-h4">Raw frame (the part a finding points at is marked)</h4>
