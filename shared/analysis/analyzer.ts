@@ -167,6 +167,10 @@ export class Analyzer {
         if (e.exchangeId !== undefined) dirty.add(e.exchangeId);
         else if (e.connectionId !== undefined) this.mockHitOnConnection(d, e);
         return;
+      case 'pause.start':
+      case 'pause.end':
+        if (e.exchangeId !== undefined) dirty.add(e.exchangeId);
+        return;
       default:
         return;
     }
@@ -520,7 +524,8 @@ export class Analyzer {
         } else if (tool && c.args !== undefined) {
           for (const f of lintArguments(tool, c.args, c.argsRaw)) add({ ...toFinding({ ...f, seq: f.seq || (input.requestBodySeq ?? input.requestSeq) }), callKey: key });
         }
-        if (call.latencyMs !== null) this.checkLatency(d, key, call.latencyMs, endSeq ?? input.requestSeq, add);
+        // Time the user held the exchange at a breakpoint is theirs, not the backend's: the budget is about the backend.
+        if (call.latencyMs !== null) this.checkLatency(d, key, call.latencyMs - heldMs(ex), endSeq ?? input.requestSeq, add);
         // When the reader already said why this call got no result (a rejected function_result, a missing Vapi
         // entry), that error is the finding; a second, vaguer one would only add noise.
         const explained = reading.findings.some((f) => f.severity === 'error' && f.callId !== undefined && f.callId === c.callId);
@@ -557,6 +562,13 @@ export class Analyzer {
  * it answers nothing, so its call stays without result (`unanswered`), with `mockedBy` telling why.
  */
 const ANSWERING_HANDLERS = new Set(['json', 'sse', 'realtime-reply']);
+
+/** How long breakpoints held the exchange, over its ended holds (a call still held has no latency yet). */
+function heldMs(ex: ExchangeView): number {
+  let held = 0;
+  for (const pause of ex.pauses) if (pause.end) held += pause.end.t - pause.start.t;
+  return held;
+}
 
 function answersAsMock(mock: { handler: string } | null | undefined): boolean {
   return mock ? ANSWERING_HANDLERS.has(mock.handler) : false;

@@ -157,6 +157,25 @@ describe('webhook statuses', () => {
     expect(report.calls[0]!.findings.map((f) => f.rule)).toContain('http/error-status');
   });
 
+  it('leaves the time a breakpoint held the call out of the latency budget, but not the time the backend took', () => {
+    const held = (backendMs: number) => {
+      const log = new SyntheticLog(1_000);
+      appendExchange(log, { exchangeId: 'x1', method: 'POST', url: '/weather', requestHeaders: [['content-type', 'application/json']], requestBody: dailyRequest, status: null, responseHeaders: [], responseBody: null });
+      log.append({ kind: 'pause.start', pauseId: 'p1', ruleId: 'b1', ruleName: '', stage: 'request', exchangeId: 'x1', functionName: 'get_weather', timeoutMs: 30_000 });
+      log.advance(5_000);
+      log.append({ kind: 'pause.end', pauseId: 'p1', exchangeId: 'x1', action: 'continue', by: 'user' });
+      log.advance(backendMs);
+      log.append({ kind: 'http.response', exchangeId: 'x1', status: 200, statusMessage: 'OK', headers: [['content-type', 'application/json']] });
+      const body = '{"temperature":21}';
+      log.append({ kind: 'http.response.body', exchangeId: 'x1', body: { encoding: 'utf8', data: body, size: body.length, truncated: false, cap: 1024 } });
+      return analyseEvents(log.events).report.calls[0]!;
+    };
+    const quick = held(20);
+    expect(quick.latencyMs).toBeGreaterThan(5_000);
+    expect(quick.findings.map((f) => f.rule)).not.toContain('call/slow-result');
+    expect(held(3_000).findings.map((f) => f.rule)).toContain('call/slow-result');
+  });
+
   it('an unreachable upstream makes the call an error with http/upstream-unreachable', () => {
     const log = new SyntheticLog(1_000);
     appendExchange(log, { exchangeId: 'x1', method: 'POST', url: '/weather', requestHeaders: [['content-type', 'application/json']], requestBody: dailyRequest, status: null, responseHeaders: [], responseBody: null });
