@@ -3,7 +3,10 @@
  * append synthetic events of realistic shapes to a fresh core's log, with or without a session file, and
  * report events/s, session-file bytes, and heap/RSS growth.
  *
- * Usage: node --expose-gc bench/lib/capture-child.mjs <corePath> <events> <sessionFile|-> ; prints one JSON line.
+ * Usage: node --expose-gc bench/lib/capture-child.mjs <corePath> <events> <sessionFile|-> [distRoot]
+ * prints one JSON line. With distRoot, the analysis feed (lib/analysis-feed.mjs: the bridge's serialisation and
+ * the UI's fold + analysis of every batch) runs as well, and a one-shot `analyseEvents` of the whole log (what
+ * `toolscope report` does) is timed after the run.
  *
  * Events are appended in batches of BATCH per event-loop turn, as a busy proxy would produce them, so the
  * session writer flushes (it writes once per turn) the way it does in real use. Each event gets freshly built
@@ -12,10 +15,12 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-const [corePath, eventsArg, sessionArg] = process.argv.slice(2);
+const [corePath, eventsArg, sessionArg, analysisDist] = process.argv.slice(2);
 const EVENTS = Number.parseInt(eventsArg ?? '100000', 10);
 const sessionFile = sessionArg && sessionArg !== '-' ? sessionArg : null;
 const BATCH = 200;
@@ -126,6 +131,27 @@ function makeEvent(i) {
 }
 
 const core = new ToolscopeCore({ appVersion: 'bench', sessionFile });
+// The connections the frames belong to, so the traffic fold and the analysis see them as they would live.
+for (const [connectionId, routeId] of [['w1', 'r2'], ['w2', 'r3']]) {
+  core.log.append({
+    kind: 'ws.open',
+    connectionId,
+    routeId,
+    url: '/v1/realtime?model=gpt-realtime',
+    upstreamUrl: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+    headers: [['Host', '127.0.0.1:7802']],
+    requestedProtocols: [],
+    protocol: '',
+    remoteAddress: '127.0.0.1',
+  });
+}
+let feed = null;
+let analyseEvents = null;
+if (analysisDist) {
+  const { attachAnalysisFeed, loadAnalysis } = await import('./analysis-feed.mjs');
+  feed = attachAnalysisFeed(core, await loadAnalysis(analysisDist));
+  ({ analyseEvents } = await import(pathToFileURL(path.join(analysisDist, 'shared/analysis/session-report.js')).href));
+}
 await nextTurn();
 const before = settle();
 
@@ -145,11 +171,22 @@ for (let i = 0; i < EVENTS; ) {
   await nextTurn(); // the session writer flushes this turn's lines here
 }
 core.flush();
+await nextTurn(); // the analysis feed's last batch
 const wallMs = performance.now() - tStart;
 const peakRss = process.memoryUsage().rss;
 const after = settle();
 const logSize = core.log.size;
 const fileBytes = sessionFile ? fs.statSync(sessionFile).size : 0;
+const feedStats = feed?.stats() ?? null;
+let report = null;
+if (analyseEvents) {
+  const events = core.log.all();
+  const r0 = performance.now();
+  const { report: rep } = analyseEvents(events);
+  const reportMs = performance.now() - r0;
+  report = { events: events.length, ms: reportMs, eventsPerSec: (events.length / reportMs) * 1000, calls: rep.calls.length, findings: rep.findings.length };
+}
+feed?.stop();
 await core.close();
 
 // Wall time minus the time spent building the synthetic events = append + the writer's flushes + GC.
@@ -158,6 +195,8 @@ process.stdout.write(
   `${JSON.stringify({
     events: EVENTS,
     logSize,
+    analysis: feedStats,
+    report,
     sessionFile: sessionFile !== null,
     gcExposed: gc !== null,
     wallMs,

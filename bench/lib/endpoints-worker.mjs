@@ -33,9 +33,10 @@ function startBackend() {
   });
   server.keepAliveTimeout = 10_000;
   wss = new WebSocketServer({ server, perMessageDeflate: false, maxPayload: 0 });
-  wss.on('connection', (ws) => {
-    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  wss.on('connection', (ws, req) => {
     ws.on('error', () => {});
+    if (req.url?.startsWith('/rt')) return realtimeBackend(ws, req);
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -341,7 +342,173 @@ async function stop() {
   return { stopped: true };
 }
 
-const commands = { startBackend, webhookLatency, webhookThroughput, sseRun, wsLatency, wsBurst, stop };
+// ------------------------------------------------------------------------------------- realtime-like load
+
+/**
+ * The Realtime-like load: each session streams `input_audio_buffer.append` frames (4096 base64 characters of
+ * audio) at a fixed rate to the backend, which sends `response.function_call_arguments.done` once a second;
+ * the client answers each with `conversation.item.create` (a `function_call_output`). Every frame carries the
+ * time it was sent (this thread's clock, which the backend shares), so its delay is measured where it arrives.
+ */
+let rt = null;
+const RT_PREFIX = /"t":([0-9.]+)/;
+
+function rtNew() {
+  return {
+    audioDelays: [],
+    callDelays: [],
+    answerDelays: [],
+    answerRoundTrips: [],
+    audioReceived: 0,
+    answersReceived: 0,
+    callsSent: 0,
+    backendConnections: new Set(),
+  };
+}
+
+function realtimeBackend(ws, req) {
+  const stats = rt;
+  if (!stats) return ws.close(1011, 'no realtime run');
+  stats.backendConnections.add(ws);
+  const session = new URL(req.url, `http://${HOST}`).searchParams.get('s') ?? '0';
+  let n = 0;
+  const callTimer = setInterval(() => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    n++;
+    stats.callsSent++;
+    const t = performance.now();
+    ws.send(
+      `{"type":"response.function_call_arguments.done","event_id":"evt_${session}_${n}","t":${t},"response_id":"resp_${session}_${n}","item_id":"item_${session}_${n}","output_index":0,"call_id":"call_${session}_${n}","name":"get_weather","arguments":"{\\"location\\":\\"Paris\\",\\"unit\\":\\"celsius\\"}"}`,
+    );
+  }, 1000);
+  ws.on('close', () => {
+    clearInterval(callTimer);
+    stats.backendConnections.delete(ws);
+  });
+  ws.on('message', (data) => {
+    const received = performance.now();
+    const head = data.subarray(0, 120).toString('latin1');
+    const t = Number(RT_PREFIX.exec(head)?.[1]);
+    if (head.startsWith('{"type":"input_audio_buffer.append"')) {
+      stats.audioReceived++;
+      stats.audioDelays.push(received - t);
+    } else if (head.startsWith('{"type":"conversation.item.create"')) {
+      stats.answersReceived++;
+      stats.answerDelays.push(received - t);
+      const callT = Number(/"call_t":([0-9.]+)/.exec(data.toString('utf8'))?.[1]);
+      stats.answerRoundTrips.push(received - callT);
+    }
+  });
+}
+
+/** `sessions` clients, `fps` audio frames a second each, for `seconds`; then drains and reports. */
+async function realtimeLoad({ port, sessions, fps, seconds, lateMs }) {
+  rt = rtNew();
+  const stats = rt;
+  const clients = [];
+  let audioSent = 0;
+  let answersSent = 0;
+  let callsReceived = 0;
+  try {
+    for (let s = 0; s < sessions; s++) {
+      const ws = await withDeadline(
+        new Promise((resolve, reject) => {
+          const w = new WebSocket(`ws://${HOST}:${port}/rt/v1/realtime?model=bench&s=${s}`, { perMessageDeflate: false, maxPayload: 0 });
+          w.once('open', () => resolve(w));
+          w.once('error', reject);
+        }),
+        10_000,
+        'realtime session open',
+      );
+      ws.on('error', () => {});
+      ws.on('message', (data) => {
+        const received = performance.now();
+        const text = data.toString('utf8');
+        if (!text.startsWith('{"type":"response.function_call_arguments.done"')) return;
+        callsReceived++;
+        const t = Number(RT_PREFIX.exec(text)?.[1]);
+        stats.callDelays.push(received - t);
+        const callId = /"call_id":"([^"]+)"/.exec(text)?.[1];
+        answersSent++;
+        ws.send(
+          `{"type":"conversation.item.create","t":${performance.now()},"call_t":${t},"item":{"type":"function_call_output","call_id":"${callId}","output":"{\\"temperature_c\\":17,\\"conditions\\":\\"fog\\"}"}}`,
+        );
+      });
+      clients.push(ws);
+    }
+    const interval = 1000 / fps;
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    // One schedule per session, offset so the sessions do not all send in the same millisecond; a late timer
+    // sends the frames it owes at once (as an audio capture callback would), each stamped when it is sent.
+    await Promise.all(
+      clients.map(
+        (ws, s) =>
+          new Promise((resolve) => {
+            let k = 0;
+            const start = t0 + (s * interval) / sessions;
+            const tick = () => {
+              const now = performance.now();
+              while (start + k * interval <= now && start + k * interval < end) {
+                if (ws.readyState === WebSocket.OPEN) {
+                  ws.send(`{"type":"input_audio_buffer.append","event_id":"evt_${s}_${k}","t":${performance.now()},"audio":"${AUDIO_B64}"}`);
+                  audioSent++;
+                }
+                k++;
+              }
+              const next = start + k * interval;
+              if (next >= end) return resolve();
+              setTimeout(tick, Math.max(0, next - performance.now()));
+            };
+            setTimeout(tick, Math.max(0, start - performance.now()));
+          }),
+      ),
+    );
+    const loadMs = performance.now() - t0;
+    // Drain: wait until everything sent has arrived, at most 5 s.
+    const drainUntil = performance.now() + 5000;
+    while ((stats.audioReceived < audioSent || stats.answersReceived < answersSent) && performance.now() < drainUntil) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const elu = performance.eventLoopUtilization(elu0);
+    const all = [...stats.audioDelays, ...stats.callDelays, ...stats.answerDelays];
+    const late = all.filter((d) => d > lateMs).length;
+    return {
+      sessions,
+      fps,
+      seconds,
+      loadMs,
+      audioSent,
+      audioReceived: stats.audioReceived,
+      callsSent: stats.callsSent,
+      callsReceived,
+      answersSent,
+      answersReceived: stats.answersReceived,
+      lost: audioSent - stats.audioReceived + (answersSent - stats.answersReceived),
+      frames: all.length,
+      late,
+      lateMs,
+      audioP50: percentile(stats.audioDelays, 50),
+      audioP99: percentile(stats.audioDelays, 99),
+      audioMax: stats.audioDelays.reduce((a, b) => Math.max(a, b), -Infinity),
+      callP50: percentile(stats.callDelays, 50),
+      callP99: percentile(stats.callDelays, 99),
+      answerRoundTripP50: percentile(stats.answerRoundTrips, 50),
+      answerRoundTripP99: percentile(stats.answerRoundTrips, 99),
+      allP50: percentile(all, 50),
+      allP99: percentile(all, 99),
+      allMax: all.length ? all.reduce((a, b) => Math.max(a, b), -Infinity) : NaN,
+      endpointsBusyMs: elu.active,
+    };
+  } finally {
+    await Promise.all(clients.map((ws) => closeWs(ws)));
+    for (const ws of stats.backendConnections) ws.terminate();
+    rt = null;
+  }
+}
+
+const commands = { startBackend, webhookLatency, webhookThroughput, sseRun, wsLatency, wsBurst, realtimeLoad, stop };
 
 parentPort.on('message', async ({ id, cmd, args }) => {
   try {
