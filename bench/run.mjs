@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fork } from 'node:child_process';
 import { startBareProxy } from './lib/bare-proxy.mjs';
-import { attachAnalysisFeed, loadAnalysis } from './lib/analysis-feed.mjs';
+import { attachAnalysisFeed } from './lib/analysis-feed.mjs';
 import { killAllPeerChildren, peerAvailability, procStats, runPeerSetup, startMitm, startMockttp } from './lib/peers.mjs';
 import { fmt, median, round, table } from './lib/stats.mjs';
 
@@ -225,13 +225,14 @@ async function withCore(tmp, name, backendPort, fn) {
   const { ToolscopeCore } = await import(pathToFileURL(CORE_JS).href);
   const sessionFile = path.join(tmp, `${name}.ndjson`);
   const core = new ToolscopeCore({ appVersion: 'bench', sessionFile });
-  const feed = ANALYSIS ? attachAnalysisFeed(core, await loadAnalysis(DIST)) : null;
+  const feed = ANALYSIS ? await attachAnalysisFeed(core, DIST) : null;
   const bare = BARE ? await startBareProxy(backendPort) : null;
   try {
     const route = await core.addRoute({ listenPort: 0, upstream: `http://127.0.0.1:${backendPort}` });
     const result = await fn({ direct: backendPort, bare: bare?.port, proxied: route.listen.port, ...peerPorts });
     core.flush();
     await new Promise((r) => setImmediate(r)); // the feed's last batch
+    await feed?.drain();
     return {
       ...result,
       capture: { logEvents: core.log.appended, sessionFileBytes: fs.statSync(sessionFile).size, analysis: feed?.stats() ?? null },
@@ -539,7 +540,7 @@ function report(results) {
   const { webhook, sse, websocket, realtime, capture } = results;
   const lines = [];
   lines.push(`Toolscope bench — ${results.meta.cpuModel} x${results.meta.cpus}, Node ${process.versions.node}, ${CONFIG.rounds} rotating rounds, medians`);
-  lines.push(`toolscope = ToolscopeCore (capture + session file${ANALYSIS ? ' + analysis feed: bridge serialisation, traffic fold and analysis of every batch' : ''}) on the main thread; backend and clients share a worker thread.`);
+  lines.push(`toolscope = ToolscopeCore (capture + session file${ANALYSIS ? ' + analysis feed: bridge serialisation on this thread, traffic fold and analysis of every batch in a worker thread, as the UI does in its process' : ''}) on the main thread; backend and clients share a worker thread.`);
   lines.push('bare = reference proxy from the same parts without capture (http-proxy-3 / ws message relay), same thread.');
   lines.push(`mitmproxy = mitmdump ${results.meta.peers.mitm?.version ?? ''} --mode reverse (child process, SSE streamed by hook); mockttp = mockttp ${results.meta.peers.mockttp?.version ?? ''} thenForwardTo (same thread, capture events on).`);
   lines.push('Ratios are proxy/direct per round (T = toolscope), then the median; "added" = proxy − direct.');

@@ -2,12 +2,18 @@
  * "Analysis on", as `toolscope serve` with its UI open runs it: the core does not analyse live; a UI subscribes
  * to the event log over the bridge (the core serialises every batch with JSON.stringify and sends it) and the
  * UI folds each batch into the traffic state and the analysis (`foldEvents` + `Analyzer.fold`, the same code
- * `toolscope report` runs). This subscriber does both halves in the proxy's own thread: the bridge's
- * serialisation and the UI's fold and analysis. In use the fold runs in the UI's process, so this is the
- * worst case for the proxy thread.
+ * `toolscope report` runs).
+ *
+ * Two placements:
+ * - `attachAnalysisFeed(core, distRoot)`: the proxy thread serialises each batch and posts it to a worker
+ *   thread that parses, folds and analyses it, as the browser (or Electron's renderer process) does on its
+ *   own CPU. This is what a user's machine runs, so the latency scenarios use it.
+ * - `attachAnalysisFeed(core, distRoot, { inThread: true })`: all of it in the proxy's thread, the worst case,
+ *   used where the question is how many events per second the whole pipeline can take.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 export async function loadAnalysis(distRoot) {
   const [{ emptyTrafficState, foldEvents }, { Analyzer }] = await Promise.all([
@@ -17,26 +23,66 @@ export async function loadAnalysis(distRoot) {
   return { emptyTrafficState, foldEvents, Analyzer };
 }
 
-/** Subscribes to `core.log` like the bridge + UI; returns { stats(), stop() }. */
-export function attachAnalysisFeed(core, lib) {
+/** The UI's half: folds serialised batches; `counts` as of the last batch. */
+export function createFolder(lib) {
   const analyzer = new lib.Analyzer();
   let traffic = lib.emptyTrafficState();
   let analysis = analyzer.initialState();
   const counts = { batches: 0, events: 0, bridgeBytes: 0 };
-  const apply = (reset, events) => {
-    counts.bridgeBytes += JSON.stringify({ type: 'batch', reset, events }).length;
-    counts.batches++;
-    counts.events += events.length;
-    if (reset) {
-      traffic = lib.emptyTrafficState();
-      analysis = analyzer.initialState();
-    }
-    traffic = lib.foldEvents(traffic, events);
-    analysis = analyzer.fold(analysis, events, traffic);
-  };
-  const unsubscribe = core.log.subscribe((snapshot) => apply(true, snapshot), (batch) => apply(false, batch));
   return {
+    apply(text) {
+      const { reset, events } = JSON.parse(text);
+      counts.bridgeBytes += text.length;
+      counts.batches++;
+      counts.events += events.length;
+      if (reset) {
+        traffic = lib.emptyTrafficState();
+        analysis = analyzer.initialState();
+      }
+      traffic = lib.foldEvents(traffic, events);
+      analysis = analyzer.fold(analysis, events, traffic);
+    },
     stats: () => ({ ...counts, calls: analysis.calls.size, findings: analysis.findings.length }),
-    stop: unsubscribe,
+  };
+}
+
+/**
+ * Subscribes to `core.log` like the bridge + UI. Returns { stats(), drain(), stop() }: `stats` is as of the
+ * last batch the folder finished; `drain` resolves once it has folded everything sent so far.
+ */
+export async function attachAnalysisFeed(core, distRoot, { inThread = false } = {}) {
+  const serialise = (reset, events) => JSON.stringify({ type: 'batch', reset, events });
+  if (inThread) {
+    const folder = createFolder(await loadAnalysis(distRoot));
+    const unsubscribe = core.log.subscribe(
+      (snapshot) => folder.apply(serialise(true, snapshot)),
+      (batch) => folder.apply(serialise(false, batch)),
+    );
+    return { stats: folder.stats, drain: async () => {}, stop: unsubscribe };
+  }
+  const worker = new Worker(new URL('./analysis-worker.mjs', import.meta.url), { workerData: { distRoot } });
+  let latest = { batches: 0, events: 0, bridgeBytes: 0, calls: 0, findings: 0 };
+  let sent = 0;
+  const waiting = [];
+  worker.on('message', (message) => {
+    latest = message.stats;
+    while (waiting.length > 0 && waiting[0].upTo <= message.done) waiting.shift().resolve();
+  });
+  await new Promise((resolve, reject) => {
+    worker.once('online', resolve);
+    worker.once('error', reject);
+  });
+  const post = (text) => {
+    sent++;
+    worker.postMessage(text);
+  };
+  const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (batch) => post(serialise(false, batch)));
+  return {
+    stats: () => latest,
+    drain: () => new Promise((resolve) => (latest.batches >= sent ? resolve() : waiting.push({ upTo: sent, resolve }))),
+    stop: () => {
+      unsubscribe();
+      void worker.terminate();
+    },
   };
 }

@@ -148,8 +148,9 @@ for (const [connectionId, routeId] of [['w1', 'r2'], ['w2', 'r3']]) {
 let feed = null;
 let analyseEvents = null;
 if (analysisDist) {
-  const { attachAnalysisFeed, loadAnalysis } = await import('./analysis-feed.mjs');
-  feed = attachAnalysisFeed(core, await loadAnalysis(analysisDist));
+  const { attachAnalysisFeed } = await import('./analysis-feed.mjs');
+  // In the proxy's thread: this scenario asks how many events per second capture + analysis take together.
+  feed = await attachAnalysisFeed(core, analysisDist, { inThread: true });
   ({ analyseEvents } = await import(pathToFileURL(path.join(analysisDist, 'shared/analysis/session-report.js')).href));
 }
 await nextTurn();

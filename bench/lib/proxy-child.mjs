@@ -19,10 +19,10 @@ let extra = () => ({});
 let port;
 if (variant === 'toolscope') {
   const { ToolscopeCore } = await import(pathToFileURL(path.join(distRoot, 'electron/core/toolscope-core.js')).href);
-  const { loadAnalysis, attachAnalysisFeed } = await import('./analysis-feed.mjs');
+  const { attachAnalysisFeed } = await import('./analysis-feed.mjs');
   const sessionFile = path.join(tmpDir, 'realtime.ndjson');
   const core = new ToolscopeCore({ appVersion: 'bench', sessionFile });
-  const feed = analysisArg === 'no-analysis' ? null : attachAnalysisFeed(core, await loadAnalysis(distRoot));
+  const feed = analysisArg === 'no-analysis' ? null : await attachAnalysisFeed(core, distRoot);
   const route = await core.addRoute({ listenPort: 0, upstream: `http://127.0.0.1:${backendPort}` });
   port = route.listen.port;
   extra = () => {
