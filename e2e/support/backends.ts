@@ -103,12 +103,15 @@ export async function startToolBackend(): Promise<ToolBackend> {
 export interface RealtimeScript {
   /** `response.output_audio.delta` frames the server sends before its function calls. */
   audioDeltas: number;
+  /** Ends each response with a `response.done` frame after its function calls. */
+  responseDone?: boolean;
 }
 
 /**
  * A fake OpenAI Realtime server. On `session.update` it answers `session.updated`; on
  * `input_audio_buffer.commit` it streams `audioDeltas` audio deltas, then two function calls:
- * `get_weather` (call_1, `{"city":"Oslo"}`) and `get_time` (call_2, `{"zone":"CET"}`).
+ * `get_weather` (call_1, `{"city":"Oslo"}`) and `get_time` (call_2, `{"zone":"CET"}`), then `response.done` when
+ * the script asks for it.
  */
 export async function startRealtimeServer(script: RealtimeScript = { audioDeltas: 3 }): Promise<RealtimeServer> {
   const received: unknown[] = [];
@@ -139,6 +142,7 @@ export async function startRealtimeServer(script: RealtimeScript = { audioDeltas
         socket.send(
           JSON.stringify({ type: 'response.function_call_arguments.done', event_id: 'ev_c2', response_id: 'r1', item_id: 'item_2', output_index: 2, call_id: 'call_2', name: 'get_time', arguments: '{"zone":"CET"}' }),
         );
+        if (script.responseDone) socket.send(JSON.stringify({ type: 'response.done', event_id: 'ev_d', response: { id: 'r1', status: 'completed' } }));
       }
     });
   });

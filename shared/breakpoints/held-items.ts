@@ -170,3 +170,34 @@ export function pauseOutcome(pause: PauseView): string {
 function formatSeconds(ms: number): string {
   return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
+
+/**
+ * The hold a frame came out of. The relay records a frame hold's `pause.end` and, right after it, the frame it
+ * let go (sent as it was, edited, or recorded as not sent), so that frame's seq follows the end's at once.
+ * Undefined for a frame no breakpoint held.
+ */
+export function holdOfFrame(pauses: readonly PauseView[], frame: Pick<EventOf<'ws.frame'>, 'seq' | 'direction'>): PauseView | undefined {
+  if (pauses.length === 0) return undefined;
+  return pauses.find((p) => p.end !== null && p.start.stage === 'frame' && p.end.seq + 1 === frame.seq && (p.start.direction ?? frame.direction) === frame.direction);
+}
+
+/** How a frame that went through a hold (or a mock's drop) reads: a short badge and a sentence; null for a plain frame. */
+export function frameFateWords(frame: Pick<EventOf<'ws.frame'>, 'direction' | 'dropped'>, hold: PauseView | undefined): { badge: string; sentence: string } | null {
+  const other = frame.direction === 'upstream-to-client' ? 'the client' : 'the upstream';
+  if (!hold || hold.end === null) {
+    return frame.dropped ? { badge: 'dropped by mock', sentence: `Withheld by a realtime-drop mock rule: ${other} never got it.` } : null;
+  }
+  const rule = `“${hold.start.ruleName || hold.start.ruleId}”`;
+  const end = hold.end;
+  const after = formatSeconds(end.t - hold.start.t);
+  if (end.action === 'drop') {
+    return end.by === 'closed'
+      ? { badge: 'dropped', sentence: `Held at breakpoint ${rule}; the connection closed meanwhile, so ${other} never got it.` }
+      : { badge: 'dropped', sentence: `Dropped at breakpoint ${rule}${end.by === 'timeout' ? ' when its timeout ran out' : ' by the user'}: ${other} never got it.` };
+  }
+  if (end.action === 'edit') return { badge: 'edited', sentence: `Released edited at breakpoint ${rule} after ${after}: this is what ${other} got, not what ${frame.direction === 'upstream-to-client' ? 'the upstream' : 'the client'} sent.` };
+  return {
+    badge: 'held',
+    sentence: `Held at breakpoint ${rule} for ${after}, then released as it was${end.by === 'timeout' ? ' when nobody acted within the timeout' : ' by the user'}.${end.message ? ` ${end.message}` : ''}`,
+  };
+}

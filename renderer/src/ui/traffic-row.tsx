@@ -12,6 +12,7 @@ import { useAnalysis } from '../state/use-analysis.js';
 import { connectionUrl } from './detail/connection-tab.js';
 import { directionArrow, directionWords } from './direction.js';
 import { FrameOriginBadge } from './inject/inject-actions.js';
+import { FrameFateBadge, frameFate } from './breakpoints/frame-fate.js';
 import { exchangeStatusText, exchangeStatusTone } from './exchange-status.js';
 import { formatBytes, formatDuration, formatRelativeMs, listenAddress, messageType, preview } from './format.js';
 
@@ -156,19 +157,26 @@ function ConnectionRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'con
   );
 }
 
+/** The badge in a row's accessible name: "dropped at a breakpoint", "edited at a breakpoint", "dropped by a mock". */
+function fateLabel(badge: string): string {
+  return badge === 'dropped by mock' ? 'dropped by a mock' : `${badge} at a breakpoint`;
+}
+
 function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }> }) {
   const { row } = props;
   const frame = useTraffic((s) => s.connections.get(row.connectionId)?.frames[row.index]);
+  const pauses = useTraffic((s) => s.connections.get(row.connectionId)?.pauses);
   // The same rule as the folding, so a dimmed row is exactly one that a run would hold.
   const markedAudio = useAnalysis((a) => a.frameTypes.get(row.seq)?.audio === true);
   if (!frame) return <RowShell {...props} label="Frame (missing)" t={null} kind="frame" name="?" />;
   const text = frame.encoding === 'utf8';
   const type = text ? messageType(frame.data) : null;
+  const fate = frameFate(frame, pauses);
   const data = text ? preview(frame.data, 200) : `binary ${preview(frame.data, 60)}`;
   return (
     <RowShell
       {...props}
-      label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}${frame.origin === 'inject' ? ', injected' : ''}`}
+      label={`Frame ${directionWords(frame.direction)} ${type ?? preview(data, 80)}${frame.origin === 'inject' ? ', injected' : ''}${fate ? `, ${fateLabel(fate.badge)}` : ''}`}
       t={frame.t}
       kind="frame"
       className={markedAudio || frame.opcode === 'binary' ? 'child dim' : 'child'}
@@ -180,11 +188,7 @@ function FrameRow(props: RowProps & { row: Extract<TrafficRow, { kind: 'frame' }
       name={
         <>
           {type && <span className="event-type">{type}</span>}{' '}
-          {frame.dropped && (
-            <span className="frame-dropped" title="A realtime-drop mock rule withheld this frame from the client">
-              dropped by mock
-            </span>
-          )}
+          <FrameFateBadge frame={frame} pauses={pauses} />
           <FrameOriginBadge frame={frame} />{' '}
           <span className="preview">{data}</span>
         </>

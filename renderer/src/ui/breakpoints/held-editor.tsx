@@ -131,7 +131,7 @@ function RequestEditor({ item, busy, act, refuse }: EditorProps) {
         </label>
       </div>
       <label className="held-field">
-        <span className="held-field-label">Headers (one “Name: value” a line; Content-Length is set from the body)</span>
+        <span className="held-field-label">Headers (one “Name: value” a line; the proxy sets Content-Length, Transfer-Encoding and Connection for what it sends)</span>
         <textarea className="mono held-headers" rows={Math.min(6, Math.max(2, exchange.request.headers.length))} value={headers.text} aria-label="Headers" onChange={(e) => headers.setText(e.target.value)} />
       </label>
       <BodyField draft={draft} label="Request body" editor={body} onChange={() => refuse('')} />
@@ -224,7 +224,7 @@ function ResponseEditor({ item, busy, act, refuse }: EditorProps) {
         <input className="mono held-method" value={status} aria-label="Status" onChange={(e) => setStatus(e.target.value)} />
       </label>
       <label className="held-field">
-        <span className="held-field-label">Headers (one “Name: value” a line; Content-Length is set from the body)</span>
+        <span className="held-field-label">Headers (one “Name: value” a line; the proxy sets Content-Length, Transfer-Encoding and Connection for what it sends)</span>
         <textarea className="mono held-headers" rows={Math.min(6, Math.max(2, held.headers.length))} value={headers.text} aria-label="Headers" onChange={(e) => headers.setText(e.target.value)} />
       </label>
       <BodyField draft={draft} label="Response body" editor={body} onChange={() => refuse('')} />
@@ -254,7 +254,8 @@ function FrameEditor({ item, busy, act, refuse }: EditorProps) {
   const releaseEdited = () => {
     const handle = editor.current;
     if (!handle) return;
-    const checked = checkFrameText(format, handle.text(), { locate: locateJsonError });
+    // A frame that came on one line goes on on one line: the editor's indentation is for reading, not for the other side.
+    const checked = checkFrameText(format, handle.text(), { locate: locateJsonError, compact: !held.data.includes('\n') });
     if (!checked.ok) {
       refuse(`Frame: ${checked.message}`);
       if (checked.offset !== undefined) handle.showError(checked.offset);
@@ -265,6 +266,10 @@ function FrameEditor({ item, busy, act, refuse }: EditorProps) {
 
   return (
     <>
+      <p className="dialog-hint held-frame-note">
+        {item.direction === 'client-to-upstream' ? 'The upstream' : 'The client'} has not got this frame yet, and the frames sent after it on this connection
+        the same way wait behind it: they go on in order once it is released or dropped. Frames the other way are not held up.
+      </p>
       {locked ? (
         <p className="dialog-hint held-locked">{locked} It can be released as it was or dropped.</p>
       ) : (

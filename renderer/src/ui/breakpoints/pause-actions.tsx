@@ -117,6 +117,18 @@ export function PauseHistory({ call }: { call: FunctionCall }) {
                 )}
               </details>
             )}
+            {p.end?.action === 'edit' && p.start.response && (
+              <details className="bp-sent">
+                <summary>
+                  What the upstream answered, before the edit: <span className="mono">{`${p.start.response.status} ${p.start.response.statusMessage}`}</span>
+                </summary>
+                {p.start.response.body.encoding === 'utf8' ? (
+                  <pre className="bp-sent-body">{p.start.response.body.data || '(no body)'}</pre>
+                ) : (
+                  <p className="muted">A binary body of {p.start.response.body.size.toLocaleString()} bytes.</p>
+                )}
+              </details>
+            )}
             {p.end === null && !readOnly && (
               <>
                 {' '}

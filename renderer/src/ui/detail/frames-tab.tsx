@@ -19,6 +19,8 @@ import { RawMarked } from './raw-marked.js';
 import { findingsByEvent, frameMarks } from './event-findings.js';
 import { VirtualTable, type Column } from './virtual-table.js';
 import { FrameInjectActions, FrameOriginBadge, SendFrameButton } from '../inject/inject-actions.js';
+import { FrameFateBadge, FrameFateDetails } from '../breakpoints/frame-fate.js';
+import type { PauseView } from '../../../../shared/store/traffic-state.js';
 
 type Frame = EventOf<'ws.frame'>;
 
@@ -149,6 +151,7 @@ export const FramesTab = memo(function FramesTab({
               `+${(f.t - connection.startT).toFixed(1)}`,
               <span className="mono dp-type">
                 <FrameOriginBadge frame={f} short />
+                <FrameFateBadge frame={f} pauses={connection.pauses} />
                 {frameTypeName(f, frameTypes)}
               </span>,
               formatBytes(f.size),
@@ -177,7 +180,7 @@ export const FramesTab = memo(function FramesTab({
               )}
             </p>
           )}
-          <FrameView key={frame.seq} frame={frame} index={selected!} openT={connection.startT} typeName={frameTypeName(frame, frameTypes)} findings={byEvent.get(frame.seq) ?? NO_FINDINGS} />
+          <FrameView key={frame.seq} frame={frame} index={selected!} openT={connection.startT} pauses={connection.pauses} typeName={frameTypeName(frame, frameTypes)} findings={byEvent.get(frame.seq) ?? NO_FINDINGS} />
         </>
       ) : (
         frames.length > 0 && <p className="dp-hint">Click a frame to see its data.</p>
@@ -186,7 +189,21 @@ export const FramesTab = memo(function FramesTab({
   );
 });
 
-function FrameView({ frame, index, openT, typeName, findings }: { frame: Frame; index: number; openT: number; typeName: string; findings: readonly Finding[] }) {
+function FrameView({
+  frame,
+  index,
+  openT,
+  pauses,
+  typeName,
+  findings,
+}: {
+  frame: Frame;
+  index: number;
+  openT: number;
+  pauses: readonly PauseView[];
+  typeName: string;
+  findings: readonly Finding[];
+}) {
   const marks = useMemo(() => frameMarks(findings), [findings]);
   return (
     <section className="dp-sub" aria-label={`Frame ${index}`}>
@@ -206,6 +223,7 @@ function FrameView({ frame, index, openT, typeName, findings }: { frame: Frame; 
               : null,
         ]}
       />
+      <FrameFateDetails frame={frame} pauses={pauses} />
       <FrameData frame={frame} />
       <FrameInjectActions frame={frame} />
       {marks.length > 0 && frame.encoding === 'utf8' && (
