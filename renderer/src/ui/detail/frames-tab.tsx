@@ -126,7 +126,9 @@ export const FramesTab = memo(function FramesTab({
           label="Frames"
           className="dp-frames-table"
           columns={COLUMNS}
-          template="24px 52px 72px minmax(80px, 180px) 64px minmax(0, 1fr) minmax(0, 130px)"
+          // Fractions, not fixed maxima, for Type and Findings: a grid grows capped tracks to their cap before any fr
+          // track gets space, which left Data at zero width in a detail pane of ~550 px.
+          template="24px 52px 72px minmax(80px, 1fr) 64px minmax(60px, 1.4fr) minmax(0, 0.6fr)"
           rowCount={indexes.length}
           selected={selectedShown ? selectedPos : null}
           onSelect={(pos) => setSelected(indexes[pos]!)}
