@@ -105,7 +105,6 @@ describe('SSE linter robustness', () => {
       events: [{ seq: 1, t: 0, index: 0, raw: oneEvent, byteOffset: 0, byteLength: oneEvent.length, dispatched: true, data: 'x' }],
       end: { seq: 2, complete: true, leftover: null, leftoverOffset: null },
     };
-    const started = Date.now();
     const inOne = lintSseStream(single);
     expect(inOne.map((f) => f.rule)).toEqual(Array(20).fill('sse/unknown-field'));
     expect(inOne[19]?.message).toMatch(/\(\d{7} more like this in this stream are not listed\.\)$/);
@@ -113,7 +112,6 @@ describe('SSE linter robustness', () => {
     const inMany = lintSseStream(streamInput(manyEvents));
     expect(inMany).toHaveLength(20);
     expect(inMany[19]?.message).toContain('39980 more like this');
-    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('parses 10,000-level JSON in data without trouble', () => {
