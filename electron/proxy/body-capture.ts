@@ -72,7 +72,7 @@ function tryDecode(raw: Buffer, encoding: string): Buffer | string {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** UTF-8 text when the bytes are text, else null (the caller keeps base64). */
-export function asText(bytes: Buffer, contentType: string, truncated: boolean): string | null {
+export function asText(bytes: Buffer, _contentType: string, truncated: boolean): string | null {
   if (bytes.length === 0) return '';
   try {
     return strictUtf8.decode(bytes);
@@ -85,7 +85,9 @@ export function asText(bytes: Buffer, contentType: string, truncated: boolean): 
         /* fall through */
       }
     }
-    return looksTextual(contentType) ? bytes.toString('utf8') : null;
+    // Not UTF-8, whatever the content-type says: decoding it anyway would put U+FFFD where the bytes were, and
+    // the capture would no longer be what was sent (replay, Copy as… and HAR export send the captured bytes).
+    return null;
   }
 }
 
@@ -97,11 +99,6 @@ function trailingCharStart(bytes: Buffer): number {
   }
   return end;
 }
-
-function looksTextual(contentType: string): boolean {
-  return /^text\/|json|xml|javascript|x-www-form-urlencoded|event-stream/i.test(contentType);
-}
-
 
 /** Node gives raw headers as a flat [name, value, name, value, …] list; the log keeps them as pairs. */
 export function headerPairs(raw: readonly string[]): HeaderList {

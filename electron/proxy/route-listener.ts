@@ -3,6 +3,7 @@
  * port. Binds to 127.0.0.1 unless told otherwise, because a debugging proxy open to the network is a hole.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from '../../shared/events.js';
 import type { EventLog } from '../core/event-log.js';
@@ -55,10 +56,21 @@ export class RouteListener {
     this.relay = new WsRelay(context);
     this.server = http.createServer((req, res) => this.forwarder.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => this.relay.handleUpgrade(req, socket, head));
-    // A malformed request line or header from a client is that client's problem, never the route's.
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
+    // A malformed request line or header from a client is that client's problem, never the route's. It is told
+    // why (408 when its headers did not arrive within headersTimeout: a slowloris; 431 for too big a head), and
+    // the connection is closed: ending only our side let a client that keeps its side open hold the socket for
+    // as long as it liked. Nothing is written into a response already under way on that connection.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+      if (!socket.writable || inFlight?.headersSent) {
+        socket.destroy();
+        return;
+      }
+      const status =
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
+      // A client that does not even read the answer is cut off all the same.
+      if (socket instanceof net.Socket) socket.setTimeout(5_000, () => socket.destroy());
     });
     // Long SSE streams and realtime sessions are normal here; Node's default request timeout would cut them.
     this.server.requestTimeout = 0;

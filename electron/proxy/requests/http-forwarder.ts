@@ -98,11 +98,25 @@ export class HttpForwarder {
       ws: false,
       xfwd: false,
     });
+    // http-proxy-3's deleteLength pass gives a DELETE or OPTIONS without content-length a "content-length: 0" and
+    // drops its transfer-encoding, so a chunked body went upstream unframed after an empty request: the upstream
+    // read the body as the start of the next request on that connection. This runs after it, before the request
+    // is made, and puts the client's framing back (an edited request's headers are already framed: left alone).
+    this.proxy.before('web', 'stream', (req) => {
+      const state = this.exchanges.get(req);
+      if (!state || state.method !== null || (req.method !== 'DELETE' && req.method !== 'OPTIONS')) return;
+      const length = headerValue(state.requestHeaders, 'content-length');
+      const encoding = headerValue(state.requestHeaders, 'transfer-encoding');
+      if (length === undefined) delete req.headers['content-length'];
+      if (encoding !== undefined) req.headers['transfer-encoding'] = encoding;
+    });
     this.proxy.on('proxyReq', (proxyReq, req) => {
       const state = this.exchanges.get(req as IncomingMessage);
       if (state) state.proxyReq = proxyReq;
     });
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
+      // Before http-proxy copies the head: repeated headers go on as the separate lines they were.
+      for (const [name, values] of repeatedHeaders(proxyRes.rawHeaders)) proxyRes.headers[name.toLowerCase()] = values;
       const state = this.exchanges.get(req as IncomingMessage);
       if (state) this.onResponse(state, proxyRes, res as ServerResponse);
     });
@@ -192,6 +206,13 @@ export class HttpForwarder {
   private forward(state: ExchangeState, req: IncomingMessage, res: ServerResponse, body: Readable | null): void {
     const options: ServerOptions = body ? { buffer: body } : {};
     if (state.method !== null) options.method = state.method;
+    // An origin-form target goes upstream as the client wrote it: without toProxy, http-proxy-3 parses it as a
+    // URL, which resolves dot segments ("/a/../b" reached the upstream as "/b").
+    if (req.url?.startsWith('/')) options.toProxy = true;
+    // http-proxy-3 sends the parsed `req.headers`, where repeated lines are joined; these go as separate lines
+    // again (unless a breakpoint edit replaced the headers: then `req.headers` is what goes, as edited).
+    const repeated = state.method === null ? repeatedHeaders(req.rawHeaders) : [];
+    if (repeated.length > 0) options.headers = Object.fromEntries(repeated.map(([name, values]) => [name.toLowerCase(), values]));
     // A response-stage breakpoint decides on the request, so before it goes: then the answer comes to us, not the client.
     const breakpoints = this.route.breakpoints.webhookRules();
     if (state.facts && breakpoints.length > 0) {
@@ -740,6 +761,9 @@ export class HttpForwarder {
       this.holdResponse(state, proxyRes, res, state.responseBreakpoint);
       return;
     }
+    // A chunked answer stays chunked: Node frames a response that ends before its first write (an empty body)
+    // with content-length: 0 unless told otherwise. HTTP/1.0 clients cannot take chunks.
+    if (/chunked/i.test(String(proxyRes.headers['transfer-encoding'] ?? '')) && res.req?.httpVersion === '1.1') res.setHeader('transfer-encoding', 'chunked');
     const tap = this.startResponse(state, {
       status: proxyRes.statusCode ?? 0,
       statusMessage: proxyRes.statusMessage ?? '',
@@ -861,6 +885,26 @@ export class HttpForwarder {
     if (state.headTimer) clearTimeout(state.headTimer);
     state.headTimer = null;
   }
+}
+
+/** Headers that belong to one connection, or to the message framing, which Node and http-proxy set themselves. */
+const FRAMING_OR_HOP = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'expect']);
+
+/**
+ * End-to-end headers that occur more than once, with their values in order. Node's parsed `headers` join such
+ * lines with ", " (or keep only the first, for content-type and a few more), which is not always the same
+ * message: two empty values became ", ", sent on as ",". Sent as an array, each value is its own line again.
+ */
+function repeatedHeaders(raw: readonly string[]): [string, string[]][] {
+  const byName = new Map<string, [string, string[]]>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const lower = raw[i]!.toLowerCase();
+    if (FRAMING_OR_HOP.has(lower)) continue;
+    const entry = byName.get(lower);
+    if (entry) entry[1].push(raw[i + 1]!);
+    else byName.set(lower, [raw[i]!, [raw[i + 1]!]]);
+  }
+  return [...byName.values()].filter(([, values]) => values.length > 1);
 }
 
 export function isEventStream(headers: HeaderList): boolean {
