@@ -24,6 +24,7 @@ import type {
   WebhookExchangeInput,
 } from './model.js';
 import { isRecord, sseEventInput, tryParseJson } from './model.js';
+import { scanAudioFrame } from './realtime/audio-frame-scan.js';
 import { readRealtimeFrame, realtimeDialects } from './realtime/realtime-dialects.js';
 import { lintSseStream } from './sse/sse-linter.js';
 import { lintArguments } from './tools/argument-validator.js';
@@ -44,6 +45,11 @@ export interface AnalysisOptions {
   knownBotConfig?: KnownBotConfig;
   /** Tool definitions from the config file. */
   configTools?: ToolDefinition[];
+  /**
+   * Parse every realtime frame in full, without the audio fast path (see realtime/audio-frame-scan.ts). The
+   * results are the same; tests set this to prove it.
+   */
+  parseEveryFrame?: boolean;
 }
 
 /** Per-connection correlation state. */
@@ -95,12 +101,16 @@ export class Analyzer {
   private readonly realtime: RealtimeDialect[];
   private readonly budget: number;
   private readonly unansweredAfter: number;
+  private readonly audioFastPath: boolean;
+  /** What an audio frame reads as, by direction and type: decided once by the readers themselves (see readFrame). */
+  private readonly audioReadings = new Map<string, { protocol: Protocol; messageType: string } | null>();
 
   constructor(private readonly options: AnalysisOptions = {}) {
     this.webhook = webhookDialects(options.knownBotConfig ? { knownConfig: options.knownBotConfig } : {});
     this.realtime = realtimeDialects(options.knownBotConfig ? { rtvi: { knownConfig: options.knownBotConfig } } : {});
     this.budget = options.latencyBudgetMs ?? DEFAULT_LATENCY_BUDGET_MS;
     this.unansweredAfter = options.unansweredAfterMs ?? DEFAULT_UNANSWERED_AFTER_MS;
+    this.audioFastPath = options.parseEveryFrame !== true;
   }
 
   /** Results slower than this are findings; the timeline marks their bars. */
@@ -123,7 +133,7 @@ export class Analyzer {
     for (const event of events) {
       try {
         // Checked before every event, not per batch, so live batches and a whole file agree.
-        if (draft.hasPending()) this.expirePendingCalls(draft, event.t);
+        if (draft.hasExpiredPending(event.t, this.unansweredAfter)) this.expirePendingCalls(draft, event.t);
         this.apply(draft, event, dirtyExchanges);
       } catch (error) {
         // The readers must not throw; if one ever does, the event is skipped with a finding, never the batch.
@@ -184,6 +194,15 @@ export class Analyzer {
     const start = firstNonSpace(text);
     if (start !== '{') return;
     const conn = d.connection(e.connectionId, null);
+    const audio = this.audioFastPath ? this.audioFrameReading(text, e) : null;
+    if (audio) {
+      // What the full path below records for an audio frame, without parsing its payload.
+      conn.protocol ??= audio.protocol;
+      d.setFrameType(e.seq, { protocol: audio.protocol, messageType: audio.messageType, audio: true });
+      conn.audioFrames++;
+      conn.audioBytes += e.size;
+      return;
+    }
     const parsed = tryParseJson(text);
     if (!parsed.ok || !isRecord(parsed.value)) {
       if (conn.protocol && !e.truncated) {
@@ -205,6 +224,28 @@ export class Analyzer {
       conn.audioBytes += e.size;
     }
     this.applyReading(d, conn, reading, e);
+  }
+
+  /**
+   * The reading of a frame that is certainly an audio frame, or null (then the frame is parsed in full). The
+   * scan gives its type; the readers read a frame of just that type (or just a `user_audio_chunk`): for the
+   * audio types (AUDIO_FRAME_TYPES) a reading depends only on the type, the direction and having no label, so
+   * that reading is the frame's. It is taken only when it is a plain audio reading: no findings (a frame sent the
+   * wrong way gets one) and nothing else to apply.
+   */
+  private audioFrameReading(text: string, e: EventOf<'ws.frame'>): { protocol: Protocol; messageType: string } | null {
+    const keys = scanAudioFrame(text);
+    if (!keys) return null;
+    const memoKey = `${e.direction}\n${keys.type ?? ''}`;
+    let reading = this.audioReadings.get(memoKey);
+    if (reading === undefined) {
+      const json: Record<string, unknown> = keys.type === null ? { user_audio_chunk: '' } : { type: keys.type };
+      const full = readRealtimeFrame({ seq: e.seq, t: e.t, direction: e.direction, json, text }, this.realtime);
+      const plain = full !== null && full.audio === true && full.findings.length === 0 && Object.keys(full).every((k) => k === 'protocol' || k === 'messageType' || k === 'audio' || k === 'findings');
+      reading = plain ? { protocol: full.protocol, messageType: full.messageType } : null;
+      this.audioReadings.set(memoKey, reading);
+    }
+    return reading;
   }
 
   private applyReading(d: AnalysisDraft, conn: ConnectionAnalysis, r: RealtimeFrameReading, e: EventOf<'ws.frame'>): void {
@@ -709,6 +750,12 @@ function quote(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
+/**
+ * The earliest start of the calls in a finished state's pending map (which no one changes after `finish`), so
+ * the next batch need not look for it again.
+ */
+const earliestPendingStart = new WeakMap<ReadonlyMap<string, { connectionId: string; startT: number }>, number>();
+
 /** Copy-on-write working state for one batch (see traffic-state.ts for why). */
 class AnalysisDraft {
   private calls: Map<string, FunctionCall> | null = null;
@@ -719,6 +766,8 @@ class AnalysisDraft {
   /** Frame types read in this batch; added to the shared index once, at the end (see frame-type-index.ts). */
   private readonly newFrameTypes = new Map<number, FrameType>();
   private pending: Map<string, { connectionId: string; startT: number }> | null = null;
+  /** The earliest start among the pending calls, or null when not known (see hasExpiredPending). */
+  private earliestPending: number | null = null;
   private readonly globalFindings: Finding[] = [];
   private readonly freshCalls = new Set<FunctionCall>();
   private readonly freshConnections = new Set<ConnectionAnalysis>();
@@ -766,8 +815,23 @@ class AnalysisDraft {
   setFrameType(seq: number, value: FrameType): void {
     this.newFrameTypes.set(seq, value);
   }
-  hasPending(): boolean {
-    return (this.pending ?? this.base.pending).size > 0;
+  /**
+   * Whether some pending call started more than `after` ms before `now`: the test the expiry makes per call,
+   * made once against the earliest start (`now - startT > after` holds for some call exactly when it holds for
+   * the earliest), so the events in between cost nothing.
+   */
+  hasExpiredPending(now: number, after: number): boolean {
+    const pending = this.pending ?? this.base.pending;
+    if (pending.size === 0) return false;
+    if (this.earliestPending === null) {
+      let earliest = this.pending ? undefined : earliestPendingStart.get(pending);
+      if (earliest === undefined) {
+        earliest = Infinity;
+        for (const { startT } of pending.values()) if (startT < earliest) earliest = startT;
+      }
+      this.earliestPending = earliest;
+    }
+    return now - this.earliestPending > after;
   }
   /** A snapshot, so entries can be removed while iterating. */
   pendingEntries(): [string, { connectionId: string; startT: number }][] {
@@ -775,10 +839,14 @@ class AnalysisDraft {
   }
   addPending(key: string, connectionId: string, startT: number): void {
     (this.pending ??= new Map(this.base.pending)).set(key, { connectionId, startT });
+    if (this.earliestPending !== null && startT < this.earliestPending) this.earliestPending = startT;
   }
   removePending(key: string): void {
-    if (!(this.pending ?? this.base.pending).has(key)) return;
+    const entry = (this.pending ?? this.base.pending).get(key);
+    if (!entry) return;
     (this.pending ??= new Map(this.base.pending)).delete(key);
+    // The earliest may have gone: found again when next needed.
+    if (this.earliestPending !== null && !(entry.startT > this.earliestPending)) this.earliestPending = null;
   }
   existingConnection(id: string): ConnectionAnalysis | undefined {
     const current = (this.connections ?? this.base.connections).get(id) as ConnectionAnalysis | undefined;
@@ -836,6 +904,8 @@ class AnalysisDraft {
     if (this.callOrder && !inStartOrder(this.callOrder, calls)) {
       this.callOrder.sort((a, b) => (calls.get(a)?.startSeq ?? 0) - (calls.get(b)?.startSeq ?? 0));
     }
+    const pending = this.pending ?? this.base.pending;
+    if (this.earliestPending !== null && pending.size > 0) earliestPendingStart.set(pending, this.earliestPending);
     return {
       calls,
       callOrder,
@@ -844,7 +914,7 @@ class AnalysisDraft {
       exchanges,
       connections,
       frameTypes: this.base.frameTypes.with(this.newFrameTypes),
-      pending: this.pending ?? this.base.pending,
+      pending,
     };
   }
 
