@@ -20,21 +20,11 @@ import { parseLaunchArguments, type LaunchArguments } from './desktop/launch-arg
 import { buildMenuTemplate, type MenuActions } from './desktop/menu-template.js';
 import { addRecentSession, loadRecentSessions, removeRecentSession, saveRecentSessions } from './desktop/recent-sessions.js';
 import { loadWindowState, MIN_WINDOW_SIZE, saveWindowState, serialiseWindowState, type Rectangle } from './desktop/window-state.js';
+import { WINDOW_CSP, windowWebPreferences } from './desktop/window-security.js';
 
 const APP_NAME = 'Toolscope';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP = WINDOW_CSP;
 
 const SESSION_FILTERS: FileFilter[] = [
   { name: 'Toolscope sessions', extensions: ['ndjson'] },
@@ -190,14 +180,7 @@ async function main(): Promise<void> {
       minHeight: MIN_WINDOW_SIZE.height,
       title: `${APP_NAME} ${appVersion}`,
       show: false,
-      webPreferences: {
-        preload: path.join(packageRoot, 'dist', 'preload', 'electron', 'preload.js'),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: false,
-      },
+      webPreferences: windowWebPreferences(path.join(packageRoot, 'dist', 'preload', 'electron', 'preload.js')),
     });
     created.once('ready-to-show', () => {
       if (state.maximized) created.maximize();
@@ -253,11 +236,11 @@ async function main(): Promise<void> {
     if (!isOurPage(event.senderFrame?.url)) return;
     const contents = event.sender;
     subscriptions.get(contents.id)?.();
-    const send = (reset: boolean, events: readonly LogEvent[]) => {
-      if (!contents.isDestroyed()) contents.send('toolscope:batch', { reset, events });
+    const send = (reset: boolean, events: readonly LogEvent[], dropped = 0) => {
+      if (!contents.isDestroyed()) contents.send('toolscope:batch', dropped > 0 ? { reset, events, dropped } : { reset, events });
     };
     const unsubscribe = core.log.subscribe(
-      (snapshot) => send(true, snapshot),
+      (snapshot, { dropped }) => send(true, snapshot, dropped),
       (batch) => send(false, batch),
     );
     subscriptions.set(contents.id, unsubscribe);

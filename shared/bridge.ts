@@ -264,10 +264,13 @@ export type BridgeResult<M extends BridgeMethod> = z.infer<(typeof bridgeMethods
 /**
  * Events reach the UI in order: one batch with `reset: true` holding everything so far (the snapshot),
  * then live batches. A later `reset` (for example a new session) replaces what the UI holds.
+ * The core keeps only the most recent events in memory: a snapshot's `dropped` counts the session's earlier
+ * events, which are only in the session file (absent or 0 when the snapshot starts at the session's start).
  */
 export const eventBatchSchema = z.object({
   reset: z.boolean(),
   events: z.array(logEventSchema),
+  dropped: z.number().int().nonnegative().optional(),
 });
 export type EventBatch = z.infer<typeof eventBatchSchema>;
 
@@ -297,7 +300,7 @@ export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
 export const bridgeServerMessageSchema = z.union([
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: z.string() }),
-  z.object({ type: z.literal('batch'), reset: z.boolean(), events: z.array(z.unknown()) }),
+  z.object({ type: z.literal('batch'), reset: z.boolean(), events: z.array(z.unknown()), dropped: z.number().int().nonnegative().optional() }),
 ]);
 export type BridgeServerMessage = z.infer<typeof bridgeServerMessageSchema>;
 

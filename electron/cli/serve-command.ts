@@ -23,6 +23,7 @@ export interface ServeFlags {
   host: string;
   open: boolean;
   timeout?: string;
+  memoryMb?: string;
 }
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
@@ -31,9 +32,10 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
   const specs = collectRoutes(flags, config);
   const uiPort = parsePort(flags.uiPort, '--ui-port');
   const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveInt(flags.timeout, '--timeout');
+  const memoryMb = flags.memoryMb === undefined ? undefined : parsePositiveInt(flags.memoryMb, '--memory-mb');
   const sessionFile = path.resolve(flags.session ?? defaultSessionFile());
 
-  const core = new ToolscopeCore({ appVersion, sessionFile, sessionsDirectory: defaultSessionsDirectory(), config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}) });
+  const core = new ToolscopeCore({ appVersion, sessionFile, sessionsDirectory: defaultSessionsDirectory(), config, ...(timeoutMs ? { defaultTimeoutMs: timeoutMs } : {}), ...(memoryMb ? { retention: { maxBytes: memoryMb * 1024 * 1024 } } : {}) });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Toolscope ${appVersion}`);
   // Its mock rules answer from the first request on; later edits of the file apply while serving.

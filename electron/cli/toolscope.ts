@@ -24,6 +24,7 @@ program
   .option('--ui-port <N>', 'port of the browser UI (0 picks a free one)', '7800')
   .option('--host <ADDR>', 'address the browser UI listens on', '127.0.0.1')
   .option('--timeout <MS>', 'how long to wait for an upstream response head before answering 504')
+  .option('--memory-mb <MB>', 'how much of the session to keep in memory for the UI (default 256); the session file gets everything')
   .addOption(new Option('--no-open', 'do not open a browser'))
   .action(async (flags: ServeFlags) => {
     await serveCommand(flags);

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BridgeParams, ResendResult, RouteInfo, RouteSpec } from '../../shared/bridge.js';
 import { sendRequest } from '../replay/request-sender.js';
-import { EventLog, now } from './event-log.js';
+import { EventLog, now, type RetentionLimits } from './event-log.js';
+import type { LogEvent } from '../../shared/events.js';
 import { IdSource } from './id-source.js';
 import { MockRulesStore } from './mock-rules-store.js';
 import { BreakpointRulesStore } from './breakpoint-rules-store.js';
@@ -18,11 +19,29 @@ import { stampedSessionFile, uniquePath } from '../session/session-file-name.js'
 import { parseUpstreamUrl } from '../../shared/route-flag.js';
 import { analysisOptionsFrom, type ToolscopeConfig } from '../../shared/config/toolscope-config.js';
 import { analyseEvents } from '../../shared/analysis/session-report.js';
+import { Analyzer, type AnalysisState } from '../../shared/analysis/analyzer.js';
+import { emptyTrafficState, foldEvents, type TrafficState } from '../../shared/store/traffic-state.js';
 import { SessionCatalog, type LiveSessionInfo } from '../session/session-catalog.js';
 import type { ConfigFileState } from './config-watcher.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+/** Dropped events counted per turn of the event loop (a few milliseconds of analysis). */
+const COUNT_SLICE = 250;
+
+interface DroppedChunk {
+  /** The events of the chunk that may matter for counting calls (see countDroppedCalls). */
+  events: LogEvent[];
+  /** The seq range the chunk covered. */
+  first: number;
+  last: number;
+}
+
+function mayStartCall(event: LogEvent): boolean {
+  if (event.kind === 'sse.event') return false;
+  if (event.kind !== 'ws.frame') return true;
+  return event.encoding === 'utf8' && (event.data.includes('function') || event.data.includes('tool'));
+}
 
 export interface CoreOptions {
   appVersion: string;
@@ -40,10 +59,15 @@ export interface CoreOptions {
   sessionsDirectory?: string | null;
   /** The path for the next session file (New session); defaults to a stamped name in `sessionsDirectory`. */
   nextSessionFile?: () => string;
+  /**
+   * How much of the session the core keeps in memory (the session file always gets everything): estimated
+   * bytes and a count of events; defaults 256 MB and 1,000,000 events (see event-log.ts).
+   */
+  retention?: Partial<RetentionLimits>;
 }
 
 export class ToolscopeCore {
-  readonly log = new EventLog();
+  readonly log: EventLog;
   /** The mock rules every route runs (set through the bridge and from the config file). */
   readonly mocks = new MockRulesStore();
   /** The breakpoint rules every route runs (set through the bridge). */
@@ -53,19 +77,30 @@ export class ToolscopeCore {
   private started = now();
   private readonly ids = new IdSource();
   /** The items breakpoints hold now, on every route; `releasePause` acts on them. */
-  readonly pauses = new PauseBoard(this.log, this.ids);
+  readonly pauses: PauseBoard;
   private readonly routes = new Map<string, RouteListener>();
   private writer: SessionWriter | null = null;
   private removeWriterSink: (() => void) | null = null;
   private closed = false;
   private sessionCatalog: SessionCatalog | null = null;
-  private liveCalls: { events: number; calls: number } | null = null;
+  /** Calls in the retained events, analysed again only when the log changed (see liveSession). */
+  private liveCalls: { appended: number; dropped: number; calls: number } | null = null;
+  /** Calls that started in events already dropped from memory, counted as each chunk is dropped. */
+  private droppedCalls = 0;
+  /** Dropped chunks waiting to be counted, off the append path (see countSomeDrops). */
+  private droppedChunks: DroppedChunk[] = [];
+  /** The chunk being counted: how far, and the fold so far. */
+  private counting: { chunk: DroppedChunk; done: number; analyzer: Analyzer; traffic: TrafficState; analysis: AnalysisState } | null = null;
+  private countScheduled = false;
   /** Session files this core wrote before the current one (New session), wherever they are. */
   private readonly earlierFiles: string[] = [];
   /** Ends the requests the core is sending itself (resend) when it closes. */
   private readonly sending = new AbortController();
 
   constructor(readonly options: CoreOptions) {
+    this.log = new EventLog(options.retention);
+    this.pauses = new PauseBoard(this.log, this.ids);
+    this.log.onDrop((chunk) => this.countDroppedCalls(chunk));
     if (options.sessionFile) this.useWriter(new SessionWriter(options.sessionFile, options.appVersion, this.started));
   }
 
@@ -98,6 +133,10 @@ export class ToolscopeCore {
       this.writer = null;
     }
     if (next) this.useWriter(new SessionWriter(uniquePath(next), this.options.appVersion, this.started));
+    this.droppedChunks = [];
+    this.counting = null;
+    this.droppedCalls = 0;
+    this.liveCalls = null;
     this.log.reset(
       this.listRoutes().map((route) => ({
         kind: 'route.up' as const,
@@ -123,20 +162,96 @@ export class ToolscopeCore {
     return this.earlierFiles;
   }
 
-  /** The live session as the Sessions list shows it; its call count is analysed again only when the log grew. */
+  /**
+   * The live session as the Sessions list shows it. Only the retained events are analysed (bounded by the
+   * retention limits), and only when the log changed; calls that started in events dropped since are added
+   * from `droppedCalls`. A call that straddles a drop may be counted in both or neither: the count is exact
+   * until the first drop, and close after.
+   */
   liveSession(): LiveSessionInfo {
-    const events = this.log.all();
-    if (this.liveCalls?.events !== events.length) {
-      const options = this.options.config ? analysisOptionsFrom(this.options.config) : {};
-      this.liveCalls = { events: events.length, calls: analyseEvents(events, options).report.calls.length };
+    this.countWaitingDrops();
+    const appended = this.log.appended;
+    const dropped = this.log.dropped;
+    if (this.liveCalls?.appended !== appended || this.liveCalls.dropped !== dropped) {
+      const retained = this.log.all();
+      const firstSeq = retained[0]?.seq ?? Infinity;
+      const calls = this.analyse(retained).filter((call) => call.startSeq >= firstSeq).length;
+      this.liveCalls = { appended, dropped, calls };
     }
     return {
       path: this.sessionFile,
       startedAt: new Date(this.started).toISOString(),
       appVersion: this.options.appVersion,
-      events: events.length,
-      calls: this.liveCalls.calls,
+      events: appended,
+      calls: this.droppedCalls + this.liveCalls.calls,
     };
+  }
+
+  private analyse(events: readonly LogEvent[]): Array<{ startSeq: number }> {
+    const options = this.options.config ? analysisOptionsFrom(this.options.config) : {};
+    const { analysis } = analyseEvents(events, options);
+    return [...analysis.calls.values()];
+  }
+
+  /**
+   * Keeps, of a dropped chunk, only what can start or shape a call: every HTTP and connection event, and the
+   * text frames that mention a function or a tool (every dialect's call does). Audio frames and SSE events,
+   * nearly all of a Realtime session, cannot start one; skipping them makes counting cheap enough to keep up
+   * with the proxy and frees their memory at once.
+   */
+  private countDroppedCalls(chunk: readonly LogEvent[]): void {
+    const events = chunk.filter(mayStartCall);
+    if (events.length === 0) return;
+    this.droppedChunks.push({ events, first: chunk[0]!.seq, last: chunk[chunk.length - 1]!.seq });
+    this.scheduleCounting();
+  }
+
+  private scheduleCounting(): void {
+    if (this.countScheduled || (this.droppedChunks.length === 0 && !this.counting)) return;
+    this.countScheduled = true;
+    setImmediate(() => {
+      this.countScheduled = false;
+      this.countSomeDrops(COUNT_SLICE);
+      this.scheduleCounting();
+    });
+  }
+
+  /** Counts everything still waiting now (the Sessions list asked). */
+  private countWaitingDrops(): void {
+    this.countSomeDrops(Infinity);
+  }
+
+  /**
+   * Folds up to `budget` dropped events through the analysis and adds the calls that started in each finished
+   * chunk. A dropped chunk is tens of thousands of events (a quarter of the cap), which the analysis takes a few
+   * hundred milliseconds for: done in slices, one per turn of the event loop, the proxy never waits that long.
+   */
+  private countSomeDrops(budget: number): void {
+    while (budget > 0) {
+      if (!this.counting) {
+        const chunk = this.droppedChunks.shift();
+        if (!chunk) return;
+        const analyzer = new Analyzer(this.options.config ? analysisOptionsFrom(this.options.config) : {});
+        this.counting = { chunk, done: 0, analyzer, traffic: emptyTrafficState(), analysis: analyzer.initialState() };
+      }
+      const work = this.counting;
+      const events = work.chunk.events;
+      const slice = events.slice(work.done, work.done + Math.min(budget, events.length - work.done));
+      budget -= slice.length;
+      work.done += slice.length;
+      try {
+        work.traffic = foldEvents(work.traffic, slice);
+        work.analysis = work.analyzer.fold(work.analysis, slice, work.traffic);
+      } catch {
+        // A count is not worth a crash; the Sessions list shows one that may be short.
+        work.done = events.length;
+      }
+      if (work.done >= events.length) {
+        const { first, last } = work.chunk;
+        for (const call of work.analysis.calls.values()) if (call.startSeq >= first && call.startSeq <= last) this.droppedCalls++;
+        this.counting = null;
+      }
+    }
   }
 
   private useWriter(writer: SessionWriter): void {

@@ -15,8 +15,8 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
   const unsubscribe = core.log.subscribe(
-    (snapshot) => {
-      send({ type: 'batch', reset: true, events: snapshot.slice(0, SNAPSHOT_SLICE) as LogEvent[] });
+    (snapshot, { dropped }) => {
+      send({ type: 'batch', reset: true, events: snapshot.slice(0, SNAPSHOT_SLICE) as LogEvent[], ...(dropped > 0 ? { dropped } : {}) });
       for (let i = SNAPSHOT_SLICE; i < snapshot.length; i += SNAPSHOT_SLICE) {
         send({ type: 'batch', reset: false, events: snapshot.slice(i, i + SNAPSHOT_SLICE) as LogEvent[] });
       }

@@ -10,13 +10,17 @@ export class BatchFanout {
   private readonly subscribers = new Set<(batch: EventBatch) => void>();
   /** Null until the first snapshot arrives. */
   private received: LogEvent[] | null = null;
+  /** The `dropped` of the last snapshot: earlier events the core no longer holds. */
+  private dropped = 0;
 
   publish(batch: EventBatch): void {
     // A first batch without `reset` (it should not happen) still starts the subscribers from scratch.
     const reset = batch.reset || this.received === null;
-    if (reset) this.received = batch.events.slice();
-    else for (const event of batch.events) this.received!.push(event);
-    const delivered = reset === batch.reset ? batch : { reset, events: batch.events };
+    if (reset) {
+      this.received = batch.events.slice();
+      this.dropped = batch.dropped ?? 0;
+    } else for (const event of batch.events) this.received!.push(event);
+    const delivered = reset === batch.reset ? batch : { reset, events: batch.events, dropped: this.dropped };
     for (const subscriber of this.subscribers) {
       try {
         subscriber(delivered);
@@ -29,7 +33,7 @@ export class BatchFanout {
 
   subscribe(onBatch: (batch: EventBatch) => void): () => void {
     this.subscribers.add(onBatch);
-    if (this.received !== null) onBatch({ reset: true, events: this.received.slice() });
+    if (this.received !== null) onBatch({ reset: true, events: this.received.slice(), ...(this.dropped > 0 ? { dropped: this.dropped } : {}) });
     return () => {
       this.subscribers.delete(onBatch);
     };

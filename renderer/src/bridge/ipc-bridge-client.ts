@@ -16,7 +16,7 @@ import type { ToolscopePreloadApi } from '../global.js';
 import { BatchFanout } from './batch-fanout.js';
 import type { ConnectionStatusSink } from './connection-store.js';
 
-const rawBatchSchema = z.object({ reset: z.boolean(), events: z.array(z.unknown()) });
+const rawBatchSchema = z.object({ reset: z.boolean(), events: z.array(z.unknown()), dropped: z.number().int().nonnegative().optional() });
 
 export class IpcBridgeClient implements ToolscopeBridge {
   private readonly fanout = new BatchFanout();
@@ -62,7 +62,7 @@ export class IpcBridgeClient implements ToolscopeBridge {
     }
     const { events, rejected } = parseBatchEvents(batch.data.events);
     if (rejected > 0) this.status.rejected(rejected);
-    this.fanout.publish({ reset: batch.data.reset, events });
+    this.fanout.publish({ reset: batch.data.reset, events, ...(batch.data.dropped ? { dropped: batch.data.dropped } : {}) });
   }
 }
 

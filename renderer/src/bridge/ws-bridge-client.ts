@@ -159,7 +159,7 @@ export class WsBridgeClient implements ToolscopeBridge {
     if (message.type === 'batch') {
       const { events, rejected } = parseBatchEvents(message.events);
       if (rejected > 0) this.options.status.rejected(rejected);
-      this.fanout.publish({ reset: message.reset, events });
+      this.fanout.publish({ reset: message.reset, events, ...(message.dropped ? { dropped: message.dropped } : {}) });
       return;
     }
     const call = this.inFlight.get(message.id);

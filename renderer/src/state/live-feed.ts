@@ -8,12 +8,20 @@ import type { LogEvent } from '../../../shared/events.js';
 import { analysisOptionsFrom } from '../../../shared/config/toolscope-config.js';
 import { configureAnalysis, useTrafficStore } from './traffic-store.js';
 import { useTimelineStore } from './timeline-store.js';
+import { create } from 'zustand';
+
+/**
+ * How many of the live session's earlier events the core no longer keeps in memory (its retention limit): the
+ * UI shows the rest and says these are only in the session file.
+ */
+export const useLiveRetention = create<{ dropped: number }>(() => ({ dropped: 0 }));
 
 /** Background tabs get no animation frames; this bounds how long events wait there. */
 const MAX_WAIT_MS = 250;
 
 export function startLiveFeed(bridge: ToolscopeBridge): () => void {
   let pendingReset = false;
+  let pendingDropped = 0;
   let pending: LogEvent[] = [];
   let frame: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -35,12 +43,14 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
     // A core that restarted numbers its events from 1 again: a clear mark from before would hide them all.
     const lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
     if (reset && lastSeq < useTimelineStore.getState().clearedAfterSeq) useTimelineStore.setState({ clearedAfterSeq: 0 });
+    if (reset && useLiveRetention.getState().dropped !== pendingDropped) useLiveRetention.setState({ dropped: pendingDropped });
     if (reset || events.length > 0) useTrafficStore.getState().apply(reset, events);
   };
 
   const onBatch = (batch: EventBatch) => {
     if (batch.reset) {
       pendingReset = true;
+      pendingDropped = batch.dropped ?? 0;
       pending = batch.events.slice();
     } else {
       for (const event of batch.events) pending.push(event);

@@ -3,6 +3,8 @@
  * offers the way back.
  */
 import { useLoadProgress, useViewStore } from '../state/view-store.js';
+import { useLiveRetention } from '../state/live-feed.js';
+import { useDialogStore } from '../state/dialog-store.js';
 import { formatBytes } from './format.js';
 
 export function SessionBanner() {
@@ -10,6 +12,7 @@ export function SessionBanner() {
   const opening = useViewStore((s) => s.opening);
   const openError = useViewStore((s) => s.openError);
   const dismiss = useViewStore((s) => s.dismissOpenError);
+  const dropped = useLiveRetention((s) => s.dropped);
   if (!session) {
     if (opening) {
       return (
@@ -18,7 +21,7 @@ export function SessionBanner() {
         </div>
       );
     }
-    if (!openError) return null;
+    if (!openError) return dropped > 0 ? <RetentionNotice dropped={dropped} /> : null;
     return (
       <div className="session-banner session-banner-error" role="region" aria-label="Session file">
         <span role="alert">Cannot open: {openError}</span>
@@ -50,6 +53,21 @@ export function SessionBanner() {
       {session.loading && <LoadProgress />}
       <button type="button" onClick={() => useViewStore.getState().showLive()}>
         Back to live
+      </button>
+    </div>
+  );
+}
+
+/** The live view starts after the events the core no longer keeps in memory; the session file has them all. */
+function RetentionNotice({ dropped }: { dropped: number }) {
+  return (
+    <div className="session-banner" role="region" aria-label="Earlier events">
+      <span role="status">
+        <span className="num">{dropped.toLocaleString()}</span> earlier event{dropped === 1 ? ' is' : 's are'} only in the session file
+        (Toolscope keeps the most recent ones in memory): open it from Sessions to see them.
+      </span>
+      <button type="button" onClick={() => useDialogStore.getState().show('sessions')}>
+        Sessions…
       </button>
     </div>
   );
