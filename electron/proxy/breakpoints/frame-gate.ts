@@ -16,7 +16,7 @@ import { realtimeDialects } from '../../../shared/analysis/realtime/realtime-dia
 import { FrameCallMemory, matchFrameBreakpoint, readFrameFacts, type BreakpointMatch, type FrameFacts } from '../../../shared/breakpoints/breakpoint-matcher.js';
 import { parseJsonText } from '../../../shared/json/json-syntax.js';
 import { base64ToBytes } from '../../../shared/base64-utf8.js';
-import { asText } from '../body-capture.js';
+import { captureFrame } from '../websockets/frame-capture.js';
 import type { RouteContext } from '../route-context.js';
 import type { HeldHandle, PreparedRelease } from './pause-board.js';
 
@@ -217,18 +217,9 @@ export class FrameGate {
   }
 
   private capture(frame: Frame): NonNullable<EventOf<'pause.start'>['frame']> {
-    const cap = this.route.frameCap;
-    const kept = frame.buffer.length > cap ? frame.buffer.subarray(0, cap) : frame.buffer;
-    const truncated = kept.length < frame.buffer.length;
-    const text = frame.isBinary ? null : asText(kept, 'text/plain', truncated);
-    return {
-      opcode: frame.isBinary ? 'binary' : 'text',
-      encoding: text === null ? 'base64' : 'utf8',
-      data: text ?? kept.toString('base64'),
-      size: frame.buffer.length,
-      truncated,
-    };
+    return captureFrame(frame.buffer, frame.isBinary, this.route.frameCap);
   }
+
 }
 
 function laneKey(connectionId: string, direction: WsDirection): string {

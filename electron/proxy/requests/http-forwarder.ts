@@ -600,17 +600,7 @@ export class HttpForwarder {
       tap.push(chunk);
       res.write(chunk);
     }
-    proxyRes.on('data', (chunk: Buffer) => tap.push(chunk));
-    proxyRes.on('end', () => tap.finish());
-    const upstreamBroke = (error?: Error) => {
-      tap.broke(error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body');
-      res.destroy();
-    };
-    proxyRes.on('aborted', () => upstreamBroke());
-    proxyRes.on('error', (error) => upstreamBroke(error));
-    proxyRes.on('close', () => {
-      if (!proxyRes.complete) upstreamBroke();
-    });
+    tapUpstreamBody(proxyRes, res, tap);
     res.on('close', () => state.endSse?.(false));
     proxyRes.pipe(res);
   }
@@ -769,18 +759,7 @@ export class HttpForwarder {
       statusMessage: proxyRes.statusMessage ?? '',
       headers: headerPairs(proxyRes.rawHeaders),
     });
-    proxyRes.on('data', (chunk: Buffer) => tap.push(chunk));
-    proxyRes.on('end', () => tap.finish());
-    const upstreamBroke = (error?: Error) => {
-      tap.broke(error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body');
-      // The client must see a broken response, not a clean end that looks complete.
-      res.destroy();
-    };
-    proxyRes.on('aborted', () => upstreamBroke());
-    proxyRes.on('error', (error) => upstreamBroke(error));
-    proxyRes.on('close', () => {
-      if (!proxyRes.complete) upstreamBroke();
-    });
+    tapUpstreamBody(proxyRes, res, tap);
   }
 
   /** Records the response head, then its body (and SSE events) as the bytes pass. */
@@ -905,6 +884,22 @@ function repeatedHeaders(raw: readonly string[]): [string, string[]][] {
     else byName.set(lower, [raw[i]!, [raw[i + 1]!]]);
   }
   return [...byName.values()].filter(([, values]) => values.length > 1);
+}
+
+/** Records the upstream's body as it passes; a body cut short is recorded as such and breaks the client's too. */
+function tapUpstreamBody(proxyRes: IncomingMessage, res: ServerResponse, tap: ResponseTap): void {
+  proxyRes.on('data', (chunk: Buffer) => tap.push(chunk));
+  proxyRes.on('end', () => tap.finish());
+  const upstreamBroke = (error?: Error) => {
+    tap.broke(error?.message ? `upstream connection ended mid-body: ${error.message}` : 'upstream connection ended mid-body');
+    // The client must see a broken response, not a clean end that looks complete.
+    res.destroy();
+  };
+  proxyRes.on('aborted', () => upstreamBroke());
+  proxyRes.on('error', (error) => upstreamBroke(error));
+  proxyRes.on('close', () => {
+    if (!proxyRes.complete) upstreamBroke();
+  });
 }
 
 export function isEventStream(headers: HeaderList): boolean {

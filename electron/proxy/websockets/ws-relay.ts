@@ -11,10 +11,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { HeaderList, LogEvent, WsDirection } from '../../../shared/events.js';
 import { base64ToBytes } from '../../../shared/base64-utf8.js';
-import { asText, headerPairs } from '../body-capture.js';
+import { headerPairs } from '../body-capture.js';
 import type { RouteContext } from '../route-context.js';
 import { classifyUpstreamError } from '../upstream-error.js';
 import { RealtimeAutoReply } from '../mocks/realtime-auto-reply.js';
+import { captureFrame } from './frame-capture.js';
 import { FrameGate } from '../breakpoints/frame-gate.js';
 
 /** Headers that belong to one hop or to the WebSocket handshake itself; `ws` sets its own. */
@@ -237,29 +238,17 @@ export class WsRelay {
 
   /** A frame that reached the proxy but was not sent on (dropped at a breakpoint, or its socket closed while held). */
   private recordNotSent(connectionId: string, direction: WsDirection, buffer: Buffer, isBinary: boolean): void {
-    const cap = this.route.frameCap;
-    const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
-    const truncated = kept.length < buffer.length;
-    const text = isBinary ? null : asText(kept, 'text/plain', truncated);
     this.route.log.append({
       kind: 'ws.frame',
       connectionId,
       direction,
-      opcode: isBinary ? 'binary' : 'text',
-      encoding: text === null ? 'base64' : 'utf8',
-      data: text ?? kept.toString('base64'),
-      size: buffer.length,
-      truncated,
+      ...captureFrame(buffer, isBinary, this.route.frameCap),
       dropped: true,
     });
   }
 
   /** Records a relayed frame and sends it on (unless a realtime-drop mock withholds it). */
   private deliver(connectionId: string, direction: WsDirection, target: WebSocket, buffer: Buffer, isBinary: boolean): void {
-    const cap = this.route.frameCap;
-    const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
-    const truncated = kept.length < buffer.length;
-    const text = isBinary ? null : asText(kept, 'text/plain', truncated);
     // A drop rule must decide before the frame is sent; without one the relay does not look at frames first.
     const drop =
       direction === 'upstream-to-client' && !isBinary && this.route.mocks.hasRealtimeDropRule()
@@ -269,11 +258,7 @@ export class WsRelay {
       kind: 'ws.frame',
       connectionId,
       direction,
-      opcode: isBinary ? 'binary' : 'text',
-      encoding: text === null ? 'base64' : 'utf8',
-      data: text ?? kept.toString('base64'),
-      size: buffer.length,
-      truncated,
+      ...captureFrame(buffer, isBinary, this.route.frameCap),
       // A withheld frame still crossed from the upstream to the proxy, so it is recorded, marked.
       ...(drop ? { dropped: true as const } : {}),
     });
@@ -337,19 +322,11 @@ export class WsRelay {
     isBinary: boolean,
     mark: { origin: 'mock' | 'inject'; resentOf?: number },
   ): LogEvent {
-    const cap = this.route.frameCap;
-    const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
-    const truncated = kept.length < buffer.length;
-    const text = isBinary ? null : asText(kept, 'text/plain', truncated);
     const event = this.route.log.append({
       kind: 'ws.frame',
       connectionId,
       direction,
-      opcode: isBinary ? 'binary' : 'text',
-      encoding: text === null ? 'base64' : 'utf8',
-      data: text ?? kept.toString('base64'),
-      size: buffer.length,
-      truncated,
+      ...captureFrame(buffer, isBinary, this.route.frameCap),
       ...mark,
     });
     target.send(buffer, { binary: isBinary });
