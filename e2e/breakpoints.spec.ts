@@ -8,18 +8,16 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { callWebhook, startToolBackend, type ToolBackend } from './support/backends.js';
 import { startServe, type ServeProcess } from './support/toolscope-serve.js';
 import { openUi, screenshots, ui } from './support/ui.js';
+import { watchCspViolations } from './support/csp-violations.js';
 
 let backend: ToolBackend;
 let serve: ServeProcess;
-const cspViolations: string[] = [];
+let cspViolations: string[] = [];
 
 test.beforeEach(async ({ page }) => {
   backend = await startToolBackend();
   serve = await startServe([backend.url]);
-  cspViolations.length = 0;
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
+  cspViolations = watchCspViolations(page);
 });
 
 test.afterEach(async () => {

@@ -11,6 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { callWebhook, startToolBackend, type ToolBackend } from './support/backends.js';
 import { startServe, type ServeProcess } from './support/toolscope-serve.js';
 import { openUi, screenshots, ui } from './support/ui.js';
+import { watchCspViolations } from './support/csp-violations.js';
 
 interface Setup {
   backend: ToolBackend;
@@ -22,7 +23,7 @@ interface Setup {
 }
 
 let setup: Setup | undefined;
-const cspViolations: string[] = [];
+let cspViolations: string[] = [];
 
 test.beforeEach(async ({ page }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'toolscope-mocks-'));
@@ -32,10 +33,7 @@ test.beforeEach(async ({ page }) => {
   const serve = await startServe([`http://127.0.0.1:${await deadPort()}`, backend.url], ['--config', configFile]);
   setup = { backend, serve, configFile, deadRoute: serve.routes[0]!, liveRoute: serve.routes[1]! };
   // The editor must work under the page's CSP (no eval, inline styles allowed): Chromium reports violations here.
-  cspViolations.length = 0;
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
+  cspViolations = watchCspViolations(page);
 });
 
 test.afterEach(async () => {

@@ -15,6 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { callWebhook } from './support/backends.js';
 import { startServe, type ServeProcess } from './support/toolscope-serve.js';
 import { openUi, screenshots, ui } from './support/ui.js';
+import { watchCspViolations } from './support/csp-violations.js';
 
 interface WeatherBackend {
   url: string;
@@ -84,17 +85,14 @@ interface Setup {
 }
 
 let setup: Setup | undefined;
-const cspViolations: string[] = [];
+let cspViolations: string[] = [];
 
 test.beforeEach(async ({ page }) => {
   const backend = await startWeatherBackend();
   const deadUrl = `http://127.0.0.1:${await deadPort()}`;
   const serve = await startServe([backend.url, deadUrl]);
   setup = { backend, serve, liveRoute: serve.routes[0]!, deadRoute: serve.routes[1]!, deadUrl };
-  cspViolations.length = 0;
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
+  cspViolations = watchCspViolations(page);
 });
 
 test.afterEach(async () => {
