@@ -37,6 +37,9 @@ const NOT_FORWARDED = new Set([
 
 /** Close codes that may not be sent on the wire (RFC 6455 7.4.1); they mean "no code" or "no close frame". */
 const NO_CLOSE_FRAME = 1006;
+/** Bytes queued towards a slow reader before the other side is paused, and the level it is resumed at. */
+const PAUSE_ABOVE_BYTES = 16 * 1024 * 1024;
+const RESUME_BELOW_BYTES = 4 * 1024 * 1024;
 const NO_STATUS = 1005;
 /** Closed connections whose close reason an injection refusal can still name. */
 const MAX_REMEMBERED_CLOSES = 1000;
@@ -210,6 +213,8 @@ export class WsRelay {
         this.remember(connectionId, code, side);
         log.append({ kind: 'ws.close', connectionId, code, reason: reason.toString('utf8'), by: side });
       }
+      // A side paused for a slow reader must read again, or it would never see its peer's close frame.
+      if (other.isPaused) other.resume();
       passClose(other, code, reason);
     };
     client.on('close', onClose('client', upstream));
@@ -266,7 +271,12 @@ export class WsRelay {
       this.autoReply.recordDrop(connectionId, drop);
       return;
     }
-    if (target.readyState === WebSocket.OPEN) target.send(buffer, { binary: isBinary });
+    if (target.readyState === WebSocket.OPEN) {
+      target.send(buffer, { binary: isBinary }, () => this.resumeIfDrained(connectionId, direction, target));
+      // A peer that reads slower than the other side writes would have the proxy queue without bound: stop
+      // reading from the writer until the reader catches up, as TCP would between the two directly.
+      if (target.bufferedAmount > PAUSE_ABOVE_BYTES) this.sourceOf(connectionId, direction)?.pause();
+    }
     // After relaying: a mock's answer to a call never holds the call up on its way to the client.
     if (direction === 'upstream-to-client' && !isBinary && this.route.mocks.realtimeRules().length > 0) {
       this.autoReply.onServerFrame(connectionId, buffer.toString('utf8'));
@@ -311,6 +321,18 @@ export class WsRelay {
     }
     const mark = resentOf === undefined ? { origin: 'inject' as const } : { origin: 'inject' as const, resentOf };
     return this.sendOwnFrame(connectionId, direction, target, buffer, opcode === 'binary', mark).seq;
+  }
+
+  private resumeIfDrained(connectionId: string, direction: WsDirection, target: WebSocket): void {
+    const source = this.sourceOf(connectionId, direction);
+    if (source?.isPaused && target.bufferedAmount <= RESUME_BELOW_BYTES) source.resume();
+  }
+
+  /** The socket a frame going `direction` is read from. */
+  private sourceOf(connectionId: string, direction: WsDirection): WebSocket | null {
+    const connection = this.live.get(connectionId);
+    if (!connection) return null;
+    return direction === 'client-to-upstream' ? connection.client : connection.upstream;
   }
 
   /** A frame Toolscope itself sends (a mock's, an injected one): recorded, capped like relayed frames, then sent. */
