@@ -7,8 +7,9 @@
  */
 import { create } from 'zustand';
 import type { BreakpointsState, PausedItem, ReleasePauseParams } from '../../../shared/bridge.js';
-import type { BreakpointRule } from '../../../shared/breakpoints/breakpoint-rule.js';
+import { breakpointRulesSchema, type BreakpointRule } from '../../../shared/breakpoints/breakpoint-rule.js';
 import { getBridge } from '../bridge/get-bridge.js';
+import { showThenConfirm } from './show-then-confirm.js';
 
 export interface BreakpointsStore {
   rules: BreakpointRule[];
@@ -26,7 +27,7 @@ export interface BreakpointsStore {
   openPause(pauseId: string | null): void;
 }
 
-export const useBreakpointsStore = create<BreakpointsStore>((set) => {
+export const useBreakpointsStore = create<BreakpointsStore>((set, get) => {
   const accept = (state: BreakpointsState) => set({ rules: state.rules, paused: state.paused, loaded: true, loadError: null });
   return {
     rules: [],
@@ -38,7 +39,15 @@ export const useBreakpointsStore = create<BreakpointsStore>((set) => {
       getBridge()
         .call('getBreakpoints', {})
         .then(accept, (e: Error) => set({ loadError: e.message })),
-    setRules: async (rules) => accept(await getBridge().call('setBreakpoints', { rules: [...rules] })),
+    setRules: (rules) => {
+      const shown = breakpointRulesSchema.safeParse(rules);
+      return showThenConfirm(
+        get().rules,
+        shown.success ? shown.data : null,
+        (value) => set({ rules: value }),
+        async () => accept(await getBridge().call('setBreakpoints', { rules: [...rules] })),
+      );
+    },
     release: async (params) => {
       await getBridge().call('releasePause', params);
       set((s) => ({ paused: s.paused.filter((p) => p.pauseId !== params.pauseId) }));

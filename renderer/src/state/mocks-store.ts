@@ -7,8 +7,9 @@
  */
 import { create } from 'zustand';
 import type { MocksState } from '../../../shared/bridge.js';
-import type { MockRule } from '../../../shared/mocks/mock-rule.js';
+import { mockRulesSchema, type MockRule } from '../../../shared/mocks/mock-rule.js';
 import { getBridge } from '../bridge/get-bridge.js';
+import { showThenConfirm } from './show-then-confirm.js';
 
 /** What the editor shows: a rule of the list (replaced in place on Apply), or a new one (appended on Apply). */
 export interface RuleEditorTarget {
@@ -44,7 +45,7 @@ export interface MocksStore extends MocksState {
 
 let serial = 0;
 
-export const useMocksStore = create<MocksStore>((set) => {
+export const useMocksStore = create<MocksStore>((set, get) => {
   const accept = (state: MocksState) =>
     set({ rules: state.rules, hits: state.hits, configFile: state.configFile, configError: state.configError, loaded: true, loadError: null });
   return {
@@ -60,7 +61,15 @@ export const useMocksStore = create<MocksStore>((set) => {
       getBridge()
         .call('getMocks', {})
         .then(accept, (e: Error) => set({ loadError: e.message })),
-    setRules: async (rules) => accept(await getBridge().call('setMocks', { rules: [...rules] })),
+    setRules: (rules) => {
+      const shown = mockRulesSchema.safeParse(rules);
+      return showThenConfirm(
+        get().rules,
+        shown.success ? shown.data : null,
+        (value) => set({ rules: value }),
+        async () => accept(await getBridge().call('setMocks', { rules: [...rules] })),
+      );
+    },
     save: async () => (await getBridge().call('saveMocks', {})).path,
     editRule: (rule, note) =>
       set({ editor: { ruleId: rule.id, title: `Edit rule ${ruleLabel(rule)}`, text: ruleText(rule), serial: ++serial, ...(note ? { note } : {}) }, draft: null }),
