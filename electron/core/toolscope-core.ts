@@ -153,7 +153,7 @@ export class ToolscopeCore {
     const directory = this.sessionsDirectory;
     if (!directory) return null;
     if (this.sessionCatalog?.directory !== directory) {
-      this.sessionCatalog = new SessionCatalog(directory, this.options.config ? analysisOptionsFrom(this.options.config) : {});
+      this.sessionCatalog = new SessionCatalog(directory, this.analysisOptions());
     }
     return this.sessionCatalog;
   }
@@ -187,9 +187,13 @@ export class ToolscopeCore {
     };
   }
 
+  /** The config file's analysis settings (latency budget, tools …), as the UI applies them. */
+  private analysisOptions(): ReturnType<typeof analysisOptionsFrom> {
+    return this.options.config ? analysisOptionsFrom(this.options.config) : {};
+  }
+
   private analyse(events: readonly LogEvent[]): Array<{ startSeq: number }> {
-    const options = this.options.config ? analysisOptionsFrom(this.options.config) : {};
-    const { analysis } = analyseEvents(events, options);
+    const { analysis } = analyseEvents(events, this.analysisOptions());
     return [...analysis.calls.values()];
   }
 
@@ -231,7 +235,7 @@ export class ToolscopeCore {
       if (!this.counting) {
         const chunk = this.droppedChunks.shift();
         if (!chunk) return;
-        const analyzer = new Analyzer(this.options.config ? analysisOptionsFrom(this.options.config) : {});
+        const analyzer = new Analyzer(this.analysisOptions());
         this.counting = { chunk, done: 0, analyzer, traffic: emptyTrafficState(), analysis: analyzer.initialState() };
       }
       const work = this.counting;
