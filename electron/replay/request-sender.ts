@@ -15,11 +15,11 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { BridgeParams, ResendResult } from '../../shared/bridge.js';
 import type { CapturedBody, HeaderList, NewEvent } from '../../shared/events.js';
-import { base64ToBytes } from '../../shared/base64-utf8.js';
 import { resendableHeaders } from '../../shared/export/copyable-request.js';
 import type { EventLog } from '../core/event-log.js';
 import type { IdSource } from '../core/id-source.js';
 import { BodyCapture, headerPairs } from '../proxy/body-capture.js';
+import { outgoingBytes } from '../proxy/outgoing-bytes.js';
 import { SseCapture } from '../proxy/requests/sse-capture.js';
 import { decoderFor, isEventStream } from '../proxy/requests/http-forwarder.js';
 import { classifyUpstreamError, describeUpstreamError, timedOutSentence } from '../proxy/upstream-error.js';
@@ -63,15 +63,8 @@ export function prepareRequest(request: ResendParams['request']): Prepared {
   if (url.username || url.password) throw new Error('the URL carries a user name or password; send credentials in an Authorization header instead');
   if (!TOKEN.test(request.method)) throw new Error(`"${request.method}" is not a valid HTTP method`);
 
-  let body: Buffer | null = null;
-  if (request.body) {
-    if (request.body.encoding === 'utf8') body = Buffer.from(request.body.data, 'utf8');
-    else {
-      const bytes = base64ToBytes(request.body.data);
-      if (!bytes) throw new Error('the body is marked base64 but is not valid base64');
-      body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-  }
+  const body = request.body ? outgoingBytes(request.body.encoding, request.body.data) : null;
+  if (request.body && !body) throw new Error('the body is marked base64 but is not valid base64');
 
   for (const [name, value] of request.headers) {
     try {

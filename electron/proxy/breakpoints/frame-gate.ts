@@ -15,8 +15,8 @@ import type { RealtimeDialect } from '../../../shared/analysis/model.js';
 import { realtimeDialects } from '../../../shared/analysis/realtime/realtime-dialects.js';
 import { FrameCallMemory, matchFrameBreakpoint, readFrameFacts, type BreakpointMatch, type FrameFacts } from '../../../shared/breakpoints/breakpoint-matcher.js';
 import { parseJsonText } from '../../../shared/json/json-syntax.js';
-import { base64ToBytes } from '../../../shared/base64-utf8.js';
 import { captureFrame } from '../websockets/frame-capture.js';
+import { outgoingBytes } from '../outgoing-bytes.js';
 import type { RouteContext } from '../route-context.js';
 import type { HeldHandle, PreparedRelease } from './pause-board.js';
 
@@ -184,9 +184,9 @@ export class FrameGate {
           }
           buffer = Buffer.from(edit.data, 'utf8');
         } else {
-          const bytes = base64ToBytes(edit.data);
+          const bytes = outgoingBytes('base64', edit.data);
           if (!bytes) throw new Error('a binary frame must be given as base64, and this is not valid base64; the item is still held');
-          buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          buffer = bytes;
         }
         const isBinary = edit.opcode === 'binary';
         return { run: () => this.released(lane, () => lane.sink.send(buffer, isBinary)) };

@@ -4,13 +4,11 @@
  * anything is recorded or sent, so the item stays held.
  */
 import type { OutgoingBody } from '../../../shared/bridge.js';
-import { base64ToBytes } from '../../../shared/base64-utf8.js';
 import type { HeaderList } from '../../../shared/events.js';
 import { headerValue } from '../../../shared/http-headers.js';
 import { parseJsonText } from '../../../shared/json/json-syntax.js';
+import { FRAMING_HEADERS, outgoingBytes } from '../outgoing-bytes.js';
 
-/** Headers that frame a message; the proxy sets them from what it actually sends. */
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
 export function isJsonContentType(headers: HeaderList): boolean {
   return /^\s*[^;\s]*[/+]json\b/i.test(headerValue(headers, 'content-type') ?? '');
@@ -19,10 +17,9 @@ export function isJsonContentType(headers: HeaderList): boolean {
 /** The bytes of an edited body (empty for null); base64 that is not base64 is refused. */
 export function bodyBytes(body: OutgoingBody | null, what: string): Buffer {
   if (body === null) return Buffer.alloc(0);
-  if (body.encoding === 'utf8') return Buffer.from(body.data, 'utf8');
-  const bytes = base64ToBytes(body.data);
+  const bytes = outgoingBytes(body.encoding, body.data);
   if (!bytes) throw new Error(`the edited ${what} body is marked base64 but is not valid base64; the item is still held`);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes;
 }
 
 /**
@@ -37,7 +34,7 @@ export function checkJson(bytes: Buffer, mustBeJson: boolean, what: string): voi
 
 /** The user's headers without the framing ones, plus the content-length of what is sent. */
 export function framedHeaders(headers: HeaderList, length: number | null): HeaderList {
-  const out: HeaderList = headers.filter(([name]) => !FRAMING.has(name.toLowerCase()));
+  const out: HeaderList = headers.filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()));
   if (length !== null) out.push(['content-length', String(length)]);
   return out;
 }

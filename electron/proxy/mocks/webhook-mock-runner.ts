@@ -10,9 +10,8 @@ import { sseScript, templateCall, webhookJsonReply, type SseScriptStep } from '.
 import type { MockRule, WebhookHandler } from '../../../shared/mocks/mock-rule.js';
 import { renderTemplate } from '../../../shared/mocks/mock-template.js';
 import type { MockExchange, MockResponse } from './mock-exchange.js';
+import { FRAMING_HEADERS } from '../outgoing-bytes.js';
 
-/** Headers that frame the message; the proxy sets them from what it actually sends. */
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
 export function runWebhookMock(rule: MockRule, handler: WebhookHandler, facts: WebhookFacts, exchange: MockExchange): void {
   const callId = facts.calls[0]?.callId ?? null;
@@ -77,7 +76,7 @@ function withUserHeaders(defaults: HeaderList, user: Record<string, string> | un
   if (!user) return defaults;
   const names = new Set(Object.keys(user).map((name) => name.toLowerCase()));
   const out: HeaderList = defaults.filter(([name]) => !names.has(name.toLowerCase()));
-  for (const [name, value] of Object.entries(user)) if (!FRAMING.has(name.toLowerCase())) out.push([name, value]);
+  for (const [name, value] of Object.entries(user)) if (!FRAMING_HEADERS.has(name.toLowerCase())) out.push([name, value]);
   return out;
 }
 

@@ -10,12 +10,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { HeaderList, LogEvent, WsDirection } from '../../../shared/events.js';
-import { base64ToBytes } from '../../../shared/base64-utf8.js';
 import { headerPairs } from '../body-capture.js';
 import type { RouteContext } from '../route-context.js';
 import { classifyUpstreamError } from '../upstream-error.js';
 import { RealtimeAutoReply } from '../mocks/realtime-auto-reply.js';
 import { captureFrame } from './frame-capture.js';
+import { outgoingBytes } from '../outgoing-bytes.js';
 import { FrameGate } from '../breakpoints/frame-gate.js';
 
 /** Headers that belong to one hop or to the WebSocket handshake itself; `ws` sets its own. */
@@ -312,13 +312,8 @@ export class WsRelay {
     if (target.readyState !== WebSocket.OPEN) {
       throw new Error(`connection ${connectionId} is closing on the ${toUpstream ? 'upstream' : 'client'} side; nothing was sent`);
     }
-    let buffer: Buffer;
-    if (opcode === 'text') buffer = Buffer.from(data, 'utf8');
-    else {
-      const bytes = base64ToBytes(data);
-      if (!bytes) throw new Error('a binary frame must be given as base64, and this is not valid base64; nothing was sent');
-      buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
+    const buffer = outgoingBytes(opcode === 'text' ? 'utf8' : 'base64', data);
+    if (!buffer) throw new Error('a binary frame must be given as base64, and this is not valid base64; nothing was sent');
     const mark = resentOf === undefined ? { origin: 'inject' as const } : { origin: 'inject' as const, resentOf };
     return this.sendOwnFrame(connectionId, direction, target, buffer, opcode === 'binary', mark).seq;
   }
