@@ -51,12 +51,15 @@ export function createFolder(lib) {
  * last batch the folder finished; `drain` resolves once it has folded everything sent so far.
  */
 export async function attachAnalysisFeed(core, distRoot, { inThread = false } = {}) {
+  // As the bridge does (electron/server/bridge-socket-host.ts): the snapshot is serialised whole, live batches
+  // are put together from the JSON the event log already made of each event for the session file.
+  const { batchMessageJson } = await import(pathToFileURL(path.join(distRoot, 'shared/bridge-batch-json.js')).href);
   const serialise = (reset, events) => JSON.stringify({ type: 'batch', reset, events });
   if (inThread) {
     const folder = createFolder(await loadAnalysis(distRoot));
     const unsubscribe = core.log.subscribe(
       (snapshot) => folder.apply(serialise(true, snapshot)),
-      (batch) => folder.apply(serialise(false, batch)),
+      (_batch, jsons) => folder.apply(batchMessageJson(false, jsons)),
     );
     return { stats: folder.stats, drain: async () => {}, stop: unsubscribe };
   }
@@ -76,7 +79,7 @@ export async function attachAnalysisFeed(core, distRoot, { inThread = false } = 
     sent++;
     worker.postMessage(text);
   };
-  const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (batch) => post(serialise(false, batch)));
+  const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (_batch, jsons) => post(batchMessageJson(false, jsons)));
   return {
     stats: () => latest,
     drain: () => new Promise((resolve) => (latest.batches >= sent ? resolve() : waiting.push({ upTo: sent, resolve }))),

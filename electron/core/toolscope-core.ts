@@ -260,7 +260,7 @@ export class ToolscopeCore {
 
   private useWriter(writer: SessionWriter): void {
     this.writer = writer;
-    this.removeWriterSink = this.log.addSink((event) => writer.append(event));
+    this.removeWriterSink = this.log.addSink((event, json) => writer.append(event, json));
   }
 
   /** Starts listening; rejects with a sentence naming the cause (and records it) when the port is unusable. */

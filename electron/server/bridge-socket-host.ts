@@ -5,6 +5,7 @@
 import { WebSocket } from 'ws';
 import { bridgeRequestSchema, type BridgeServerMessage } from '../../shared/bridge.js';
 import type { LogEvent } from '../../shared/events.js';
+import { batchMessageJson } from '../../shared/bridge-batch-json.js';
 import { handleBridgeCall } from '../core/bridge-handler.js';
 import type { ToolscopeCore } from '../core/toolscope-core.js';
 
@@ -21,7 +22,9 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
         send({ type: 'batch', reset: false, events: snapshot.slice(i, i + SNAPSHOT_SLICE) as LogEvent[] });
       }
     },
-    (batch) => send({ type: 'batch', reset: false, events: batch as LogEvent[] }),
+    (_batch, jsons) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(batchMessageJson(false, jsons));
+    },
   );
   socket.on('close', unsubscribe);
   socket.on('error', unsubscribe);

@@ -26,9 +26,10 @@ export class SessionWriter {
     this.writeNow(`${JSON.stringify(makeSessionHeader(appVersion, startTime))}\n`);
   }
 
-  append(event: LogEvent): void {
+  /** `json`: the event already serialised (the event log makes it once for every consumer). */
+  append(event: LogEvent, json: string = serializeEvent(event)): void {
     if (this.closed || this.failure) return;
-    this.pending.push(serializeEvent(event));
+    this.pending.push(json);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
