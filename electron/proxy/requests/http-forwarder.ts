@@ -85,13 +85,20 @@ export class HttpForwarder {
   private readonly open = new Set<ExchangeState>();
   /** Made on the first request a mock rule has to look at; a route without rules never needs them. */
   private dialects: WebhookDialect[] | null = null;
+  /** The upstream as http(s)://, parsed once: a URL built per request showed in the profile of every call. */
+  private readonly target: URL;
+  /** `target` without a trailing slash, which each request's path is appended to for its recorded upstream URL. */
+  private readonly targetBase: string;
 
   constructor(private readonly route: RouteContext) {
     this.agent = route.upstream.protocol === 'https:' || route.upstream.protocol === 'wss:'
       ? new https.Agent({ keepAlive: true })
       : new http.Agent({ keepAlive: true });
+    this.target = new URL(httpTarget(route.upstream));
+    this.targetBase = this.target.href.endsWith('/') ? this.target.href.slice(0, -1) : this.target.href;
     this.proxy = createProxyServer({
-      target: httpTarget(route.upstream),
+      // A URL object: http-proxy-3 parses a string target again for every request.
+      target: this.target,
       agent: this.agent,
       changeOrigin: true,
       preserveHeaderKeyCase: true,
@@ -160,7 +167,7 @@ export class HttpForwarder {
       httpVersion: req.httpVersion,
       headers: requestHeaders,
       remoteAddress: req.socket.remoteAddress ?? '',
-      upstreamUrl: joinUpstream(new URL(httpTarget(this.route.upstream)), url),
+      upstreamUrl: this.targetBase + (url.startsWith('/') ? url : `/${url}`),
     });
 
     const requestBody = new BodyCapture(this.route.bodyCap);
@@ -360,7 +367,7 @@ export class HttpForwarder {
         checkHeaders(edit.headers, 'request');
         const bytes = bodyBytes(edit.body, 'request');
         checkJson(bytes, wasJson || isJsonContentType(edit.headers), 'request body');
-        const path = editedPath(edit.url, httpTarget(this.route.upstream));
+        const path = editedPath(edit.url, this.target.href);
         const framed = edit.body !== null || headerValue(state.requestHeaders, 'content-length') !== undefined || headerValue(state.requestHeaders, 'transfer-encoding') !== undefined;
         const headers = framedHeaders(edit.headers, framed ? bytes.length : null);
         const capture = new BodyCapture(this.route.bodyCap);
@@ -921,11 +928,6 @@ function httpTarget(upstream: URL): string {
   if (target.protocol === 'ws:') target.protocol = 'http:';
   else if (target.protocol === 'wss:') target.protocol = 'https:';
   return target.href;
-}
-
-export function joinUpstream(upstream: URL, path: string): string {
-  const base = upstream.href.endsWith('/') ? upstream.href.slice(0, -1) : upstream.href;
-  return base + (path.startsWith('/') ? path : `/${path}`);
 }
 
 const CLOSED_RESPONSE: MockResponse = { write: () => {}, end: () => {} };
