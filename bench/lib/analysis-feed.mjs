@@ -23,32 +23,64 @@ export async function loadAnalysis(distRoot) {
   return { emptyTrafficState, foldEvents, Analyzer };
 }
 
-/** The UI's half: folds serialised batches; `counts` as of the last batch. */
-export function createFolder(lib) {
+/**
+ * The UI's half: parses each serialised batch as it arrives and folds what arrived at most once per `frameMs`,
+ * as renderer/src/state/live-feed.ts does (it folds once per animation frame, because each fold copies the row
+ * list). `onFold(stats)` runs after each fold; `counts` are as of the last fold.
+ */
+export function createFolder(lib, { frameMs = 16, onFold = () => {} } = {}) {
   const analyzer = new lib.Analyzer();
   let traffic = lib.emptyTrafficState();
   let analysis = analyzer.initialState();
-  const counts = { batches: 0, events: 0, bridgeBytes: 0 };
+  const counts = { batches: 0, folds: 0, events: 0, bridgeBytes: 0 };
+  let pending = [];
+  let pendingReset = false;
+  let queued = 0;
+  let timer = null;
+  const stats = () => ({ ...counts, calls: analysis.calls.size, findings: analysis.findings.length });
+  const fold = () => {
+    timer = null;
+    if (pendingReset) {
+      traffic = lib.emptyTrafficState();
+      analysis = analyzer.initialState();
+    }
+    const events = pending;
+    pending = [];
+    pendingReset = false;
+    traffic = lib.foldEvents(traffic, events);
+    analysis = analyzer.fold(analysis, events, traffic);
+    counts.batches += queued;
+    counts.events += events.length;
+    counts.folds++;
+    queued = 0;
+    onFold(stats());
+  };
   return {
     apply(text) {
       const { reset, events } = JSON.parse(text);
       counts.bridgeBytes += text.length;
-      counts.batches++;
-      counts.events += events.length;
+      queued++;
       if (reset) {
-        traffic = lib.emptyTrafficState();
-        analysis = analyzer.initialState();
+        pendingReset = true;
+        pending = events;
+      } else {
+        for (const event of events) pending.push(event);
       }
-      traffic = lib.foldEvents(traffic, events);
-      analysis = analyzer.fold(analysis, events, traffic);
+      timer ??= setTimeout(fold, frameMs);
     },
-    stats: () => ({ ...counts, calls: analysis.calls.size, findings: analysis.findings.length }),
+    /** Folds what is waiting now (the end of a run). */
+    flush() {
+      if (timer === null) return;
+      clearTimeout(timer);
+      fold();
+    },
+    stats,
   };
 }
 
 /**
  * Subscribes to `core.log` like the bridge + UI. Returns { stats(), drain(), stop() }: `stats` is as of the
- * last batch the folder finished; `drain` resolves once it has folded everything sent so far.
+ * last fold; `drain` resolves once everything sent so far is folded.
  */
 export async function attachAnalysisFeed(core, distRoot, { inThread = false } = {}) {
   // As the bridge does (electron/server/bridge-socket-host.ts): the snapshot is serialised whole, live batches
@@ -61,7 +93,7 @@ export async function attachAnalysisFeed(core, distRoot, { inThread = false } = 
       (snapshot) => folder.apply(serialise(true, snapshot)),
       (_batch, jsons) => folder.apply(batchMessageJson(false, jsons)),
     );
-    return { stats: folder.stats, drain: async () => {}, stop: unsubscribe };
+    return { stats: folder.stats, drain: async () => folder.flush(), stop: unsubscribe };
   }
   const worker = new Worker(new URL('./analysis-worker.mjs', import.meta.url), { workerData: { distRoot } });
   let latest = { batches: 0, events: 0, bridgeBytes: 0, calls: 0, findings: 0 };

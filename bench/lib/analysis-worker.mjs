@@ -2,10 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createFolder, loadAnalysis } from './analysis-feed.mjs';
 
-const folder = createFolder(await loadAnalysis(workerData.distRoot));
-let done = 0;
-parentPort.on('message', (text) => {
-  folder.apply(text);
-  done++;
-  parentPort.postMessage({ done, stats: folder.stats() });
+const folder = createFolder(await loadAnalysis(workerData.distRoot), {
+  onFold: (stats) => parentPort.postMessage({ done: stats.batches, stats }),
 });
+parentPort.on('message', (text) => folder.apply(text));

@@ -173,6 +173,7 @@ for (let i = 0; i < EVENTS; ) {
 }
 core.flush();
 await nextTurn(); // the analysis feed's last batch
+await feed?.drain(); // and its last fold
 const wallMs = performance.now() - tStart;
 const peakRss = process.memoryUsage().rss;
 const after = settle();
