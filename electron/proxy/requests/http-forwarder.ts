@@ -445,8 +445,8 @@ export class HttpForwarder {
     }
     const tap = this.startResponse(state, head);
     res.on('close', () => state.endSse?.(false));
-    tap.push(bytes);
     res.end(bytes);
+    tap.push(bytes);
     tap.finish();
   }
 
@@ -614,12 +614,13 @@ export class HttpForwarder {
     }
     const tap = this.startResponse(state, head);
     for (const chunk of buffered) {
-      tap.push(chunk);
       res.write(chunk);
+      tap.push(chunk);
     }
-    tapUpstreamBody(proxyRes, res, tap);
     res.on('close', () => state.endSse?.(false));
+    // Piped before the tap listens, so each chunk goes to the client before it is captured.
     proxyRes.pipe(res);
+    tapUpstreamBody(proxyRes, res, tap);
   }
 
   private mockExchange(state: ExchangeState, req: IncomingMessage, res: ServerResponse, source: BodySource, rule: MockRule): MockExchange {
@@ -652,8 +653,8 @@ export class HttpForwarder {
         const write = (chunk: Buffer | string) => {
           if (res.destroyed) return;
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          tap.push(bytes);
           res.write(bytes);
+          tap.push(bytes);
         };
         return {
           write,
@@ -776,7 +777,10 @@ export class HttpForwarder {
       statusMessage: proxyRes.statusMessage ?? '',
       headers: headerPairs(proxyRes.rawHeaders),
     });
-    tapUpstreamBody(proxyRes, res, tap);
+    // http-proxy-3 pipes the body to the client right after this event, and the body starts flowing on a later
+    // tick: listening from the next tick puts the capture after the client's write for every chunk (an SSE
+    // event reaches the bot before it is parsed and recorded), and still before the first chunk.
+    process.nextTick(() => tapUpstreamBody(proxyRes, res, tap));
   }
 
   /** Records the response head, then its body (and SSE events) as the bytes pass. */

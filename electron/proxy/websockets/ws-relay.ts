@@ -259,24 +259,21 @@ export class WsRelay {
       direction === 'upstream-to-client' && !isBinary && this.route.mocks.hasRealtimeDropRule()
         ? this.autoReply.dropDecision(connectionId, buffer.toString('utf8'))
         : null;
-    this.route.log.append({
-      kind: 'ws.frame',
-      connectionId,
-      direction,
-      ...captureFrame(buffer, isBinary, this.route.frameCap),
-      // A withheld frame still crossed from the upstream to the proxy, so it is recorded, marked.
-      ...(drop ? { dropped: true as const } : {}),
-    });
     if (drop) {
+      // A withheld frame still crossed from the upstream to the proxy, so it is recorded, marked.
+      this.route.log.append({ kind: 'ws.frame', connectionId, direction, ...captureFrame(buffer, isBinary, this.route.frameCap), dropped: true });
       this.autoReply.recordDrop(connectionId, drop);
       return;
     }
+    // Sent first, recorded after: the frame's way to its peer does not wait for its capture (ws copies the
+    // buffer it masks, so the bytes recorded are still the bytes received).
     if (target.readyState === WebSocket.OPEN) {
       target.send(buffer, { binary: isBinary }, () => this.resumeIfDrained(connectionId, direction, target));
       // A peer that reads slower than the other side writes would have the proxy queue without bound: stop
       // reading from the writer until the reader catches up, as TCP would between the two directly.
       if (target.bufferedAmount > PAUSE_ABOVE_BYTES) this.sourceOf(connectionId, direction)?.pause();
     }
+    this.route.log.append({ kind: 'ws.frame', connectionId, direction, ...captureFrame(buffer, isBinary, this.route.frameCap) });
     // After relaying: a mock's answer to a call never holds the call up on its way to the client.
     if (direction === 'upstream-to-client' && !isBinary && this.route.mocks.realtimeRules().length > 0) {
       this.autoReply.onServerFrame(connectionId, buffer.toString('utf8'));
