@@ -11,7 +11,7 @@ import { EVENT_FORMAT_VERSION, type LogEvent, type NewEvent } from '../../shared
 import { makeSessionHeader, SessionFormatError } from '../../shared/session-format.js';
 import { parseSessionText } from '../../shared/session-line-reader.js';
 import { readSessionFile } from '../../electron/session/session-reader.js';
-import { SessionWriter } from '../../electron/session/session-writer.js';
+import { FLUSH_INTERVAL_MS, SessionWriter } from '../../electron/session/session-writer.js';
 
 let dir: string;
 beforeAll(() => {
@@ -23,6 +23,8 @@ afterAll(() => {
 let counter = 0;
 const tmpFile = (name = 'session.ndjson') => path.join(dir, `${++counter}-${name}`);
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves after the writer's pending timer: Node runs timers that are due in the order they were set. */
+const afterFlushInterval = () => new Promise<void>((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
 
 function sampleEvents(): LogEvent[] {
   const t0 = 1_760_000_000_000.125;
@@ -118,22 +120,38 @@ describe('session file: writer and reader', () => {
     expect(text.split('\n')).toHaveLength(events.length + 2);
   });
 
-  it('has every event on disk one turn after it was appended, without close() (what a kill leaves)', async () => {
+  it('has every event on disk within the flush interval after it was appended, without close() (what a kill leaves)', async () => {
     const file = tmpFile();
     const events = sampleEvents();
     const writer = new SessionWriter(file, 'test', 1);
     writer.append(events[0]!);
     writer.append(events[1]!);
-    await nextTurn();
+    await afterFlushInterval();
     expect((await readSessionFile(file)).events).toEqual(events.slice(0, 2));
     writer.append(events[2]!);
-    await nextTurn();
+    await afterFlushInterval();
     expect((await readSessionFile(file)).events).toEqual(events.slice(0, 3));
     writer.close();
     // After close, appends are ignored rather than thrown.
     writer.append(events[3]!);
-    await nextTurn();
+    await afterFlushInterval();
     expect((await readSessionFile(file)).events).toEqual(events.slice(0, 3));
+  });
+
+  it('writes at once when a quarter MiB waits, and collects small events until the interval ends', () => {
+    const file = tmpFile();
+    const events = sampleEvents();
+    const writer = new SessionWriter(file, 'test', 1);
+    const headerBytes = fs.statSync(file).size;
+    writer.append(events[0]!);
+    // Nothing written yet within this turn: small events wait for the interval.
+    expect(fs.statSync(file).size).toBe(headerBytes);
+    const big = { ...events[1]!, seq: 2, data: 'x'.repeat(300 * 1024) } as LogEvent;
+    writer.append(big);
+    // Written synchronously, both lines, in order.
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.split('\n').slice(1, 3).map((line) => (JSON.parse(line) as LogEvent).seq)).toEqual([events[0]!.seq, 2]);
+    writer.close();
   });
 
   it('a truncated last line: all previous events load, and exactly one warning names that line', async () => {
