@@ -9,8 +9,8 @@
  * the upstream see it; a response-stage rule has http-proxy hand the upstream's answer to us (selfHandleResponse)
  * and holds it whole before the client gets it. With no enabled rule, neither reads a body first.
  */
-import http, { type IncomingMessage, type ServerResponse, type ClientRequest } from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { createProxyServer, type ProxyServer, type ServerOptions } from 'http-proxy-3';
@@ -25,6 +25,7 @@ import { asText, BodyCapture, headerPairs } from '../body-capture.js';
 import { headerValue } from '../../../shared/http-headers.js';
 import type { RouteContext } from '../route-context.js';
 import { SseCapture } from './sse-capture.js';
+import { dropHopByHop, upstreamAgent } from './hop-by-hop.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream-error.js';
 import type { MockExchange, MockResponse } from '../mocks/mock-exchange.js';
 import { ruleLabel, runWebhookMock, statusMessage } from '../mocks/webhook-mock-runner.js';
@@ -91,9 +92,8 @@ export class HttpForwarder {
   private readonly targetBase: string;
 
   constructor(private readonly route: RouteContext) {
-    this.agent = route.upstream.protocol === 'https:' || route.upstream.protocol === 'wss:'
-      ? new https.Agent({ keepAlive: true })
-      : new http.Agent({ keepAlive: true });
+    // It also keeps the client's hop-by-hop headers off the upstream request (hop-by-hop.ts).
+    this.agent = upstreamAgent(route.upstream.protocol);
     this.target = new URL(httpTarget(route.upstream));
     this.targetBase = this.target.href.endsWith('/') ? this.target.href.slice(0, -1) : this.target.href;
     this.proxy = createProxyServer({
@@ -124,9 +124,8 @@ export class HttpForwarder {
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
       // Before http-proxy copies the head: repeated headers go on as the separate lines they were.
       for (const [name, values] of repeatedHeaders(proxyRes.rawHeaders)) proxyRes.headers[name.toLowerCase()] = values;
-      // The upstream's Connection and Keep-Alive are about its connection to the proxy: copied on, its
-      // "keep-alive" overrode a client's own "Connection: close" and held that client's socket open.
-      takeHopByHop(proxyRes.headers);
+      // The upstream's Connection and Keep-Alive are about its connection to the proxy (see hop-by-hop.ts).
+      dropHopByHop(proxyRes.headers);
       const state = this.exchanges.get(req as IncomingMessage);
       if (state) this.onResponse(state, proxyRes, res as ServerResponse);
     });
@@ -233,16 +232,9 @@ export class HttpForwarder {
       }
       if (state.responseBreakpoint) options.selfHandleResponse = true;
     }
-    // http-proxy-3 copies req.headers into the upstream request synchronously inside web(); the hop-by-hop ones are
-    // out of it only for that copy, because its response pass reads the client's Connection header afterwards.
-    const hopByHop = takeHopByHop(req.headers);
-    try {
-      this.proxy.web(req, res, options, (error, _req, errorRes) => {
-        this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
-      });
-    } finally {
-      Object.assign(req.headers, hopByHop);
-    }
+    this.proxy.web(req, res, options, (error, _req, errorRes) => {
+      this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
+    });
   }
 
   /**
@@ -905,32 +897,6 @@ function repeatedHeaders(raw: readonly string[]): [string, string[]][] {
     else byName.set(lower, [raw[i]!, [raw[i + 1]!]]);
   }
   return [...byName.values()].filter(([, values]) => values.length > 1);
-}
-
-/**
- * Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection: the client's to the proxy, or the proxy's to the
- * upstream. A client's `Connection: close` went upstream and closed the kept-alive upstream connection after
- * every such request; the upstream's own went back to the client. Headers the Connection header names are hop-by-hop too. Node's agent sets its own
- * `Connection: keep-alive`. (The recorded request keeps every header the client sent.)
- */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
-/** Never dropped because a client named them in Connection: the request's framing and its Host. */
-const KEPT_WHEN_NAMED = new Set(['host', 'content-length', 'transfer-encoding']);
-
-/** Removes the hop-by-hop headers from `headers` and returns them, to be put back. */
-function takeHopByHop(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
-  const taken: IncomingMessage['headers'] = {};
-  const names = [...HOP_BY_HOP];
-  for (const token of headers.connection?.split(',') ?? []) {
-    const name = token.trim().toLowerCase();
-    if (name && !KEPT_WHEN_NAMED.has(name)) names.push(name);
-  }
-  for (const name of names) {
-    if (headers[name] === undefined) continue;
-    taken[name] = headers[name];
-    delete headers[name];
-  }
-  return taken;
 }
 
 /** Records the upstream's body as it passes; a body cut short is recorded as such and breaks the client's too. */
