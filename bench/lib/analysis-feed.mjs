@@ -85,13 +85,16 @@ export function createFolder(lib, { frameMs = 16, onFold = () => {} } = {}) {
 export async function attachAnalysisFeed(core, distRoot, { inThread = false } = {}) {
   // As the bridge does (electron/server/bridge-socket-host.ts): the snapshot is serialised whole, live batches
   // are put together from the JSON the event log already made of each event for the session file.
-  const { batchMessageJson } = await import(pathToFileURL(path.join(distRoot, 'shared/bridge-batch-json.js')).href);
+  // (A tree from before that change has neither: its batches are serialised whole, as its bridge did, so the same
+  // bench can measure a checkout of an older commit for a before/after table.)
   const serialise = (reset, events) => JSON.stringify({ type: 'batch', reset, events });
+  const joined = await import(pathToFileURL(path.join(distRoot, 'shared/bridge-batch-json.js')).href).catch(() => null);
+  const live = (batch, jsons) => (joined && jsons ? joined.batchMessageJson(false, jsons) : serialise(false, batch));
   if (inThread) {
     const folder = createFolder(await loadAnalysis(distRoot));
     const unsubscribe = core.log.subscribe(
       (snapshot) => folder.apply(serialise(true, snapshot)),
-      (_batch, jsons) => folder.apply(batchMessageJson(false, jsons)),
+      (batch, jsons) => folder.apply(live(batch, jsons)),
     );
     return { stats: folder.stats, drain: async () => folder.flush(), stop: unsubscribe };
   }
@@ -111,7 +114,7 @@ export async function attachAnalysisFeed(core, distRoot, { inThread = false } = 
     sent++;
     worker.postMessage(text);
   };
-  const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (_batch, jsons) => post(batchMessageJson(false, jsons)));
+  const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (batch, jsons) => post(live(batch, jsons)));
   return {
     stats: () => latest,
     drain: () => new Promise((resolve) => (latest.batches >= sent ? resolve() : waiting.push({ upTo: sent, resolve }))),
