@@ -169,7 +169,7 @@ await new Promise((resolve) => setTimeout(resolve, 200));
 sample();
 process.stderr.write('\n');
 const elapsed = (performance.now() - started) / 1000;
-const live = core.liveSession();
+const live = await core.liveSession();
 await core.close();
 upstream.close();
 

@@ -42,7 +42,7 @@ async function run<M extends BridgeMethod>(core: ToolscopeCore, method: M, param
       return { removed: await core.removeRoute((params as BridgeParams<'removeRoute'>).routeId) } as BridgeResult<M>;
     case 'listSessions': {
       const catalog = core.catalog;
-      const live = core.liveSession();
+      const live = await core.liveSession();
       return {
         directory: catalog?.directory ?? '',
         sessions: catalog ? catalog.list(live, core.earlierSessionFiles) : [],

@@ -18,7 +18,6 @@ import { SessionWriter } from '../session/session-writer.js';
 import { stampedSessionFile, uniquePath } from '../session/session-file-name.js';
 import { parseUpstreamUrl } from '../../shared/route-flag.js';
 import { analysisOptionsFrom, type ToolscopeConfig } from '../../shared/config/toolscope-config.js';
-import { analyseEvents } from '../../shared/analysis/session-report.js';
 import { Analyzer, type AnalysisState } from '../../shared/analysis/analyzer.js';
 import { emptyTrafficState, foldEvents, type TrafficState } from '../../shared/store/traffic-state.js';
 import { SessionCatalog, type LiveSessionInfo } from '../session/session-catalog.js';
@@ -28,6 +27,10 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 /** Dropped events counted per turn of the event loop (a few milliseconds of analysis). */
 const COUNT_SLICE = 250;
+/** Events analysed per turn of the event loop when the Sessions list asks for the live session's calls. */
+const LIVE_COUNT_SLICE = 2_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface DroppedChunk {
   /** The events of the chunk that may matter for counting calls (see countDroppedCalls). */
@@ -166,16 +169,18 @@ export class ToolscopeCore {
    * The live session as the Sessions list shows it. Only the retained events are analysed (bounded by the
    * retention limits), and only when the log changed; calls that started in events dropped since are added
    * from `droppedCalls`. A call that straddles a drop may be counted in both or neither: the count is exact
-   * until the first drop, and close after.
+   * until the first drop, and close after. Counted over several turns of the event loop, and only over what
+   * can start a call: analysing a full log at once (up to a million events) held the proxy for seconds.
    */
-  liveSession(): LiveSessionInfo {
-    this.countWaitingDrops();
+  async liveSession(): Promise<LiveSessionInfo> {
+    await this.countWaitingDrops();
     const appended = this.log.appended;
     const dropped = this.log.dropped;
     if (this.liveCalls?.appended !== appended || this.liveCalls.dropped !== dropped) {
+      // A filtered copy: the log goes on growing, and dropping, while this runs.
       const retained = this.log.all();
       const firstSeq = retained[0]?.seq ?? Infinity;
-      const calls = this.analyse(retained).filter((call) => call.startSeq >= firstSeq).length;
+      const calls = await this.countCalls(retained.filter(mayStartCall), firstSeq);
       this.liveCalls = { appended, dropped, calls };
     }
     return {
@@ -192,9 +197,20 @@ export class ToolscopeCore {
     return this.options.config ? analysisOptionsFrom(this.options.config) : {};
   }
 
-  private analyse(events: readonly LogEvent[]): Array<{ startSeq: number }> {
-    const { analysis } = analyseEvents(events, this.analysisOptions());
-    return [...analysis.calls.values()];
+  /** The calls that start at or after `fromSeq` in `events`, analysed a slice per turn of the event loop. */
+  private async countCalls(events: readonly LogEvent[], fromSeq: number): Promise<number> {
+    const analyzer = new Analyzer(this.analysisOptions());
+    let traffic = emptyTrafficState();
+    let analysis = analyzer.initialState();
+    for (let i = 0; i < events.length; i += LIVE_COUNT_SLICE) {
+      if (i > 0) await nextTurn();
+      const slice = events.slice(i, i + LIVE_COUNT_SLICE);
+      traffic = foldEvents(traffic, slice);
+      analysis = analyzer.fold(analysis, slice, traffic);
+    }
+    let calls = 0;
+    for (const call of analysis.calls.values()) if (call.startSeq >= fromSeq) calls++;
+    return calls;
   }
 
   /**
@@ -220,9 +236,13 @@ export class ToolscopeCore {
     });
   }
 
-  /** Counts everything still waiting now (the Sessions list asked). */
-  private countWaitingDrops(): void {
-    this.countSomeDrops(Infinity);
+  /** Counts the dropped chunks waiting now (the Sessions list asked), a slice per turn of the event loop. */
+  private async countWaitingDrops(): Promise<void> {
+    const last = this.droppedChunks[this.droppedChunks.length - 1] ?? this.counting?.chunk;
+    while (last && (this.counting?.chunk === last || this.droppedChunks.includes(last))) {
+      this.countSomeDrops(LIVE_COUNT_SLICE);
+      await nextTurn();
+    }
   }
 
   /**

@@ -122,7 +122,7 @@ describe('memory retention under a Realtime-like load', () => {
     expect(seqs.length).toBe(core.log.dropped + core.log.size);
 
     // The Sessions list still counts every call, not just the retained ones.
-    const live = core.liveSession();
+    const live = await core.liveSession();
     expect(live.events).toBe(core.log.appended);
     expect(live.calls).toBe(SESSIONS * seconds);
   });
