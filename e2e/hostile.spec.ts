@@ -199,3 +199,24 @@ test('a UI that connects after the memory cap was passed says the earlier events
     await serve.stop();
   }
 });
+
+test('a UI connected all along lets go of what the core no longer keeps, and says so', async ({ page }) => {
+  const { server } = current();
+  const serve = await startServe([`http://127.0.0.1:${(server.address() as AddressInfo).port}`], ['--memory-mb', '3']);
+  try {
+    await openUi(page, serve);
+    await ui(page).trafficView.click();
+    // Four exchanges with two captured 1 MiB bodies each: more than the UI's budget (one and a half times the
+    // 3 MB the core keeps), received live by this page.
+    for (let i = 0; i < 4; i++) await (await fetch(`${serve.routes[0]!}/big`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BIG })).text();
+    await (await fetch(`${serve.routes[0]!}/hostile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
+    const notice = page.getByRole('region', { name: 'Earlier events' });
+    await expect(notice).toContainText(/\d+ earlier events? (is|are) only in the session file/);
+    await expect(ui(page).traffic.getByRole('option', { name: 'POST /hostile 200' })).toBeVisible();
+    // The page took the core's fresh snapshot: the oldest exchanges are no longer held here.
+    await expect.poll(() => ui(page).traffic.getByRole('option', { name: 'POST /big 200' }).count()).toBeLessThan(4);
+    await screenshots(page, 'hostile-live-retention');
+  } finally {
+    await serve.stop();
+  }
+});

@@ -47,6 +47,8 @@ export const coreInfoSchema = z.object({
   routes: z.array(routeInfoSchema),
   /** The config file the core runs with (its analysis settings apply in the UI too), or null. */
   config: toolscopeConfigSchema.nullable(),
+  /** How much of the live session the core keeps in memory; a UI bounds what it holds by it (shared/store/live-budget.ts). */
+  retention: z.object({ maxBytes: z.number().positive(), maxEvents: z.number().int().positive() }).optional(),
 });
 export type CoreInfo = z.infer<typeof coreInfoSchema>;
 
@@ -283,6 +285,12 @@ export interface ToolscopeBridge {
   streamSession?(opened: OpenedSession): AsyncGenerator<Uint8Array>;
   /** Delivers the snapshot, then live batches, until the returned function is called. */
   subscribe(onBatch: (batch: EventBatch) => void): () => void;
+  /**
+   * Asks the core for a fresh snapshot, which subscribers get as a `reset` batch: what the core still keeps
+   * (bounded by its retention) and how many earlier events it dropped. A UI that has held the live session for
+   * long uses it to let go of what the core no longer keeps.
+   */
+  resnapshot(): void;
 }
 
 // ---- Wire messages of the WebSocket transport (IPC uses invoke/send with the same payloads) ----
@@ -294,6 +302,8 @@ export const bridgeRequestSchema = z.object({
   params: z.unknown(),
 });
 export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
+/** A UI asks for a fresh snapshot of the live session (see ToolscopeBridge.resnapshot). */
+export const resnapshotRequestSchema = z.object({ type: z.literal('resnapshot') });
 
 // A plain union: two members share `type: "result"`, which z.discriminatedUnion refuses (it throws
 // "Duplicate discriminator value" on the first parse).

@@ -109,6 +109,7 @@ function info(core: ToolscopeCore): BridgeResult<'info'> {
     routes: core.listRoutes(),
     // The file's latest good contents: an edit while Toolscope runs changes the analysis settings too.
     config: core.configFile?.config ?? core.options.config ?? null,
+    retention: { ...core.log.retention },
   };
 }
 

@@ -3,7 +3,7 @@
  * batch is the snapshot (`reset: true`), sent in slices so a long session does not become one giant frame.
  */
 import { WebSocket } from 'ws';
-import { bridgeRequestSchema, type BridgeServerMessage } from '../../shared/bridge.js';
+import { bridgeRequestSchema, resnapshotRequestSchema, type BridgeServerMessage } from '../../shared/bridge.js';
 import type { LogEvent } from '../../shared/events.js';
 import { batchMessageJson } from '../../shared/bridge-batch-json.js';
 import { handleBridgeCall } from '../core/bridge-handler.js';
@@ -15,7 +15,7 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
   const send = (message: BridgeServerMessage) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
-  const unsubscribe = core.log.subscribe(
+  const subscribe = () => core.log.subscribe(
     (snapshot, { dropped }) => {
       send({ type: 'batch', reset: true, events: snapshot.slice(0, SNAPSHOT_SLICE) as LogEvent[], ...(dropped > 0 ? { dropped } : {}) });
       for (let i = SNAPSHOT_SLICE; i < snapshot.length; i += SNAPSHOT_SLICE) {
@@ -26,14 +26,21 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
       if (socket.readyState === WebSocket.OPEN) socket.send(batchMessageJson(false, jsons));
     },
   );
-  socket.on('close', unsubscribe);
-  socket.on('error', unsubscribe);
+  let unsubscribe = subscribe();
+  socket.on('close', () => unsubscribe());
+  socket.on('error', () => unsubscribe());
   socket.on('message', (data, isBinary) => {
     if (isBinary) return;
     let json: unknown;
     try {
       json = JSON.parse(data.toString());
     } catch {
+      return;
+    }
+    if (resnapshotRequestSchema.safeParse(json).success) {
+      // A new subscription starts with a snapshot of what the log keeps now; batches stay in order.
+      unsubscribe();
+      unsubscribe = subscribe();
       return;
     }
     const request = bridgeRequestSchema.safeParse(json);

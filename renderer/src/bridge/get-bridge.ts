@@ -35,5 +35,6 @@ function unavailableBridge(reason: string): ToolscopeBridge {
       return Promise.reject(new Error(reason));
     },
     subscribe: () => () => {},
+    resnapshot: () => {},
   };
 }

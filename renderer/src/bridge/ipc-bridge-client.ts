@@ -54,6 +54,13 @@ export class IpcBridgeClient implements ToolscopeBridge {
     };
   }
 
+  resnapshot(): void {
+    // The main process answers a new subscription of this window with a fresh snapshot.
+    if (!this.unsubscribeUpstream) return;
+    this.unsubscribeUpstream();
+    this.unsubscribeUpstream = this.api.subscribe((raw) => this.onBatch(raw));
+  }
+
   private onBatch(raw: unknown): void {
     const batch = rawBatchSchema.safeParse(raw);
     if (!batch.success) {

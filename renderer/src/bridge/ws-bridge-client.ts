@@ -88,6 +88,11 @@ export class WsBridgeClient implements ToolscopeBridge {
     return this.fanout.subscribe(onBatch);
   }
 
+  resnapshot(): void {
+    // While the socket is down there is nothing to ask: the reconnect brings a fresh snapshot anyway.
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'resnapshot' }));
+  }
+
   /** Closes the socket for good (tests, hot reload). */
   dispose(): void {
     this.disposed = true;

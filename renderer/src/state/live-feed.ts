@@ -6,6 +6,7 @@
 import type { EventBatch, ToolscopeBridge } from '../../../shared/bridge.js';
 import type { LogEvent } from '../../../shared/events.js';
 import { analysisOptionsFrom } from '../../../shared/config/toolscope-config.js';
+import { LiveBudget } from '../../../shared/store/live-budget.js';
 import { configureAnalysis, useTrafficStore } from './traffic-store.js';
 import { useTimelineStore } from './timeline-store.js';
 import { create } from 'zustand';
@@ -47,13 +48,27 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
     if (reset || events.length > 0) useTrafficStore.getState().apply(reset, events);
   };
 
+  // Set once the core says how much it keeps; a core that does not say leaves the UI unbounded, as before.
+  let budget: LiveBudget | null = null;
+  /** A fresh snapshot was asked for and has not come yet: no second request meanwhile. */
+  let awaitingSnapshot = false;
+
   const onBatch = (batch: EventBatch) => {
     if (batch.reset) {
       pendingReset = true;
       pendingDropped = batch.dropped ?? 0;
       pending = batch.events.slice();
+      budget?.reset();
+      budget?.add(batch.events);
+      awaitingSnapshot = false;
     } else {
       for (const event of batch.events) pending.push(event);
+      // Past the budget, a fresh snapshot from the core (bounded by its limits) replaces what this UI holds;
+      // the banner then says how many earlier events are only in the session file.
+      if (budget?.add(batch.events) && !awaitingSnapshot) {
+        awaitingSnapshot = true;
+        bridge.resnapshot();
+      }
     }
     if (frame === null) frame = requestAnimationFrame(flush);
     if (timer === null) timer = setTimeout(flush, MAX_WAIT_MS);
@@ -75,6 +90,7 @@ export function startLiveFeed(bridge: ToolscopeBridge): () => void {
   bridge.call('info', {}).then(
     (info) => {
       if (info.config) configureAnalysis(analysisOptionsFrom(info.config));
+      if (info.retention) budget = new LiveBudget(info.retention);
       start();
     },
     () => start(),
