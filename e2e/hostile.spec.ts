@@ -208,9 +208,16 @@ test('a UI connected all along lets go of what the core no longer keeps, and say
     await ui(page).trafficView.click();
     // Four exchanges with two captured 1 MiB bodies each: more than the UI's budget (one and a half times the
     // 3 MB the core keeps), received live by this page.
+    await (await fetch(`${serve.routes[0]!}/first`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
+    // The user is looking at the first exchange when it goes.
+    await ui(page).traffic.getByRole('option', { name: 'POST /first 200' }).click();
     for (let i = 0; i < 4; i++) await (await fetch(`${serve.routes[0]!}/big`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BIG })).text();
     await (await fetch(`${serve.routes[0]!}/hostile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).text();
     const notice = page.getByRole('region', { name: 'Earlier events' });
+    const details = page.getByRole('region', { name: 'Details' });
+    await expect(details).toContainText('This exchange is not in the current view.');
+    await expect(details).toContainText('Toolscope no longer keeps it in memory: it is in the session file');
+    await expect(ui(page).traffic.getByRole('option', { name: 'POST /first 200' })).toHaveCount(0);
     await expect(notice).toContainText(/\d+ earlier events? (is|are) only in the session file/);
     await expect(ui(page).traffic.getByRole('option', { name: 'POST /hostile 200' })).toBeVisible();
     // The page took the core's fresh snapshot: the oldest exchanges are no longer held here.

@@ -7,6 +7,8 @@ import { useId, type ReactNode } from 'react';
 import { useActiveTab, useDetailModel, type DetailSubject, type DetailTabId, type SubjectModel } from '../state/detail-subject.js';
 import { useDetailTabStore } from '../state/detail-tab-store.js';
 import { useSelectionStore } from '../state/selection-store.js';
+import { useLiveRetention } from '../state/live-feed.js';
+import { useViewStore } from '../state/view-store.js';
 import { useAnalysis } from '../state/use-analysis.js';
 import { useTraffic } from '../state/use-traffic.js';
 import { CallStatusBadge, CallTab } from './detail/call-tab.js';
@@ -33,9 +35,7 @@ export function DetailPane() {
           </p>
         </div>
       ) : model.kind === 'missing' ? (
-        <div className="dp-placeholder">
-          <p>This {model.what} is not in the current view.</p>
-        </div>
+        <MissingSubject what={model.what} />
       ) : model.kind === 'route' ? (
         <div className="dp-simple">
           <CloseButton />
@@ -50,6 +50,25 @@ export function DetailPane() {
         <SubjectDetail model={model} />
       )}
     </section>
+  );
+}
+
+/** The selected item is gone: filtered out, cleared, or no longer kept in memory for the live session. */
+function MissingSubject({ what }: { what: string }) {
+  const dropped = useLiveRetention((s) => s.dropped);
+  const viewingFile = useViewStore((s) => s.session !== null);
+  return (
+    <div className="dp-simple">
+      <CloseButton />
+      <div className="dp-placeholder">
+        <p>This {what} is not in the current view.</p>
+        {dropped > 0 && !viewingFile && (
+          <p className="muted">
+            If it was one of the oldest, Toolscope no longer keeps it in memory: it is in the session file (Sessions…).
+          </p>
+        )}
+      </div>
+    </div>
   );
 }
 
