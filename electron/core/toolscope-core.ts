@@ -177,10 +177,9 @@ export class ToolscopeCore {
     const appended = this.log.appended;
     const dropped = this.log.dropped;
     if (this.liveCalls?.appended !== appended || this.liveCalls.dropped !== dropped) {
-      // A filtered copy: the log goes on growing, and dropping, while this runs.
       const retained = this.log.all();
       const firstSeq = retained[0]?.seq ?? Infinity;
-      const calls = await this.countCalls(retained.filter(mayStartCall), firstSeq);
+      const calls = await this.countCalls(retained, retained.length, firstSeq);
       this.liveCalls = { appended, dropped, calls };
     }
     return {
@@ -197,14 +196,17 @@ export class ToolscopeCore {
     return this.options.config ? analysisOptionsFrom(this.options.config) : {};
   }
 
-  /** The calls that start at or after `fromSeq` in `events`, analysed a slice per turn of the event loop. */
-  private async countCalls(events: readonly LogEvent[], fromSeq: number): Promise<number> {
+  /**
+   * The calls that start at or after `fromSeq` in the first `end` of `events`, a slice per turn of the event
+   * loop. The log only appends to the array it handed out (dropping replaces the array), so those stay as they are.
+   */
+  private async countCalls(events: readonly LogEvent[], end: number, fromSeq: number): Promise<number> {
     const analyzer = new Analyzer(this.analysisOptions());
     let traffic = emptyTrafficState();
     let analysis = analyzer.initialState();
-    for (let i = 0; i < events.length; i += LIVE_COUNT_SLICE) {
+    for (let i = 0; i < end; i += LIVE_COUNT_SLICE) {
       if (i > 0) await nextTurn();
-      const slice = events.slice(i, i + LIVE_COUNT_SLICE);
+      const slice = events.slice(i, Math.min(end, i + LIVE_COUNT_SLICE)).filter(mayStartCall);
       traffic = foldEvents(traffic, slice);
       analysis = analyzer.fold(analysis, slice, traffic);
     }
