@@ -26,8 +26,7 @@ function namedIn(connection: string): string[] {
 export function dropHopByHop(headers: Record<string, string | string[] | undefined>): void {
   const connection = headers.connection;
   const named = typeof connection === 'string' ? namedIn(connection) : [];
-  for (const name of HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
-  for (const name of named) if (headers[name] !== undefined) delete headers[name];
+  for (const name of [...HOP_BY_HOP, ...named]) if (headers[name] !== undefined) delete headers[name];
 }
 
 /**
@@ -39,13 +38,9 @@ export function dropHopByHop(headers: Record<string, string | string[] | undefin
 function dropFromRequest(req: http.ClientRequest): void {
   if (req.headersSent) return;
   const connection = req.getHeader('connection');
-  if (connection === undefined) {
-    for (const name of HOP_BY_HOP) if (req.hasHeader(name)) req.removeHeader(name);
-    return;
-  }
-  for (const name of typeof connection === 'string' ? namedIn(connection) : []) if (req.hasHeader(name)) req.removeHeader(name);
-  for (const name of HOP_BY_HOP) if (name !== 'connection' && req.hasHeader(name)) req.removeHeader(name);
-  req.setHeader('connection', 'keep-alive');
+  const named = typeof connection === 'string' ? namedIn(connection) : [];
+  for (const name of [...HOP_BY_HOP, ...named]) if (name !== 'connection' && req.hasHeader(name)) req.removeHeader(name);
+  if (connection !== undefined) req.setHeader('connection', 'keep-alive');
 }
 
 // `addRequest` is called synchronously from the ClientRequest constructor; it is not in @types/node's Agent.
