@@ -40,6 +40,14 @@ export const routeInfoSchema = z.object({
 });
 export type RouteInfo = z.infer<typeof routeInfoSchema>;
 
+/** How much of the live session the core keeps in memory (electron/core/event-log.ts). */
+export const retentionLimitsSchema = z.object({
+  /** Estimated bytes of the events kept (shared/event-size.ts). */
+  maxBytes: z.number().positive(),
+  maxEvents: z.number().int().positive(),
+});
+export type RetentionLimits = z.infer<typeof retentionLimitsSchema>;
+
 export const coreInfoSchema = z.object({
   appVersion: z.string(),
   sessionFile: z.string().nullable(),
@@ -48,7 +56,7 @@ export const coreInfoSchema = z.object({
   /** The config file the core runs with (its analysis settings apply in the UI too), or null. */
   config: toolscopeConfigSchema.nullable(),
   /** How much of the live session the core keeps in memory; a UI bounds what it holds by it (shared/store/live-budget.ts). */
-  retention: z.object({ maxBytes: z.number().positive(), maxEvents: z.number().int().positive() }).optional(),
+  retention: retentionLimitsSchema.optional(),
 });
 export type CoreInfo = z.infer<typeof coreInfoSchema>;
 

@@ -16,6 +16,10 @@
 import { performance } from 'node:perf_hooks';
 import type { LogEvent, NewEvent } from '../../shared/events.js';
 import { serializeEvent } from '../../shared/session-format.js';
+import type { RetentionLimits } from '../../shared/bridge.js';
+import { estimateEventBytes } from '../../shared/event-size.js';
+
+export type { RetentionLimits };
 
 /** `json` is the event as one line of JSON, made once per event for every sink and subscriber. */
 export type EventSink = (event: LogEvent, json: string) => void;
@@ -24,12 +28,6 @@ export type BatchListener = (events: readonly LogEvent[], jsons: readonly string
 export type DropListener = (events: readonly LogEvent[]) => void;
 /** `dropped`: events of this session before the snapshot's first one, no longer held in memory. */
 export type SnapshotListener = (events: readonly LogEvent[], info: { dropped: number }) => void;
-
-export interface RetentionLimits {
-  /** Estimated bytes of the events kept in memory (see `estimateEventBytes`). */
-  maxBytes: number;
-  maxEvents: number;
-}
 
 export const DEFAULT_RETAINED_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_RETAINED_EVENTS = 1_000_000;
@@ -314,28 +312,6 @@ export function anchorOf(event: LogEvent): { key: string; action: 'open' | 'clos
     default:
       return null;
   }
-}
-
-/**
- * What an event costs in memory, roughly: its strings by length (V8 stores ASCII and Latin-1 text one byte per
- * character; other text takes twice this), plus a fixed cost per object, array, property and number. Cheap
- * enough for every append: events are small objects whose bulk is in one or two strings.
- */
-export function estimateEventBytes(event: LogEvent): number {
-  return valueBytes(event, 0);
-}
-
-function valueBytes(value: unknown, depth: number): number {
-  if (typeof value === 'string') return 16 + value.length;
-  if (typeof value !== 'object' || value === null) return 8;
-  if (depth > 8) return 64;
-  let total = 32;
-  if (Array.isArray(value)) {
-    for (const item of value) total += 8 + valueBytes(item, depth + 1);
-  } else {
-    for (const key in value) total += 16 + valueBytes((value as Record<string, unknown>)[key], depth + 1);
-  }
-  return total;
 }
 
 /** A new event while it is being stamped: `seq` and `t` are written onto the caller's object. */

@@ -4,33 +4,12 @@
  * would hold gigabytes. When what the UI received since its last snapshot passes the core's limits by half,
  * the UI asks for a fresh snapshot, which the core bounds, and says the earlier events are only in the file.
  */
+import type { RetentionLimits } from '../bridge.js';
 import type { LogEvent } from '../events.js';
-
-export interface RetentionLimits {
-  maxBytes: number;
-  maxEvents: number;
-}
+import { estimateEventBytes } from '../event-size.js';
 
 /** How far past the core's limits the UI may grow before it takes a new snapshot. */
 export const LIVE_SLACK = 1.5;
-
-/** Roughly what an event holds: its payload strings plus a fixed cost, the measure the core's budget uses too. */
-export function eventWeight(event: LogEvent): number {
-  let weight = 200;
-  switch (event.kind) {
-    case 'ws.frame':
-    case 'sse.event':
-      weight += event.data?.length ?? 0;
-      break;
-    case 'http.request.body':
-    case 'http.response.body':
-      weight += event.body.data.length;
-      break;
-    default:
-      break;
-  }
-  return weight;
-}
 
 export class LiveBudget {
   private bytes = 0;
@@ -46,7 +25,7 @@ export class LiveBudget {
 
   /** Counts a batch; true once the UI holds more than the core's limits allow, with the slack. */
   add(events: readonly LogEvent[]): boolean {
-    for (const event of events) this.bytes += eventWeight(event);
+    for (const event of events) this.bytes += estimateEventBytes(event);
     this.events += events.length;
     return this.bytes > this.limits.maxBytes * LIVE_SLACK || this.events > this.limits.maxEvents * LIVE_SLACK;
   }

@@ -11,7 +11,8 @@ import { ToolscopeCore } from '../../electron/core/toolscope-core.js';
 import { startUiServer } from '../../electron/server/ui-server.js';
 import { bridgeServerMessageSchema, coreInfoSchema } from '../../shared/bridge.js';
 import type { NewEvent } from '../../shared/events.js';
-import { LIVE_SLACK, LiveBudget, eventWeight } from '../../shared/store/live-budget.js';
+import { estimateEventBytes } from '../../shared/event-size.js';
+import { LIVE_SLACK, LiveBudget } from '../../shared/store/live-budget.js';
 import { tempDir } from '../support/core-process.js';
 import { Cleanup } from '../support/proxy-harness.js';
 
@@ -30,10 +31,12 @@ interface Batch {
 
 describe('the UI budget for the live session', () => {
   it('is over once what was received passes the limits by the slack, and starts again at a snapshot', () => {
-    const budget = new LiveBudget({ maxBytes: 100_000, maxEvents: 1_000_000 });
     const event = { ...frame('x'.repeat(9_800)), seq: 1, t: 1 } as never;
-    expect(eventWeight(event)).toBe(10_000);
-    expect(budget.add(Array.from({ length: 15 }, () => event))).toBe(false); // 150,000 = 1.5 × the limit
+    // The core's own estimate of the event (what its byte budget counts), with the frame's text its bulk.
+    const size = estimateEventBytes(event);
+    expect(size).toBeGreaterThan(9_800);
+    const budget = new LiveBudget({ maxBytes: 10 * size, maxEvents: 1_000_000 });
+    expect(budget.add(Array.from({ length: 15 }, () => event))).toBe(false); // exactly 1.5 × the limit
     expect(budget.add([event])).toBe(true);
     budget.reset();
     expect(budget.add([event])).toBe(false);

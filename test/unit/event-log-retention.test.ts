@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventLog, estimateEventBytes } from '../../electron/core/event-log.js';
+import { EventLog } from '../../electron/core/event-log.js';
+import { estimateEventBytes } from '../../shared/event-size.js';
 import type { LogEvent, NewEvent } from '../../shared/events.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
