@@ -12,9 +12,10 @@ import type { ToolscopeCore } from '../core/toolscope-core.js';
 const SNAPSHOT_SLICE = 5000;
 
 export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
-  const send = (message: BridgeServerMessage) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  const sendText = (text: string) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(text);
   };
+  const send = (message: BridgeServerMessage) => sendText(JSON.stringify(message));
   const subscribe = () => core.log.subscribe(
     (snapshot, { dropped }) => {
       send({ type: 'batch', reset: true, events: snapshot.slice(0, SNAPSHOT_SLICE) as LogEvent[], ...(dropped > 0 ? { dropped } : {}) });
@@ -22,9 +23,7 @@ export function hostBridgeSocket(core: ToolscopeCore, socket: WebSocket): void {
         send({ type: 'batch', reset: false, events: snapshot.slice(i, i + SNAPSHOT_SLICE) as LogEvent[] });
       }
     },
-    (_batch, jsons) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(batchMessageJson(false, jsons));
-    },
+    (_batch, jsons) => sendText(batchMessageJson(false, jsons)),
   );
   let unsubscribe = subscribe();
   socket.on('close', () => unsubscribe());
