@@ -5,7 +5,7 @@
  * by itself. An edit that breaks JSON is refused here with line and column; a refusal of the core is shown.
  */
 import { useRef, useState } from 'react';
-import type { ReleasePauseParams } from '../../../../shared/bridge.js';
+import type { OutgoingBody, ReleasePauseParams } from '../../../../shared/bridge.js';
 import { describeHeld, secondsLeft, type HeldItem } from '../../../../shared/breakpoints/held-items.js';
 import type { HeaderList } from '../../../../shared/events.js';
 import { checkFrameText, frameFormatOf } from '../../../../shared/inject/inject-compose.js';
@@ -13,7 +13,7 @@ import { useBreakpointsStore } from '../../state/breakpoints-store.js';
 import { useTrafficStore } from '../../state/traffic-store.js';
 import { JsonEditor, type JsonEditorHandle } from '../code/json-editor.js';
 import { locateJsonError } from '../code/json-error-locator.js';
-import { bodyDraft, checkBodyText, headersText, parseHeadersText, parseStatus, type BodyDraft } from './held-edit.js';
+import { bodyDraft, checkBodyText, headersText, parseHeadersText, parseStatus, type BodyDraft, type Checked } from './held-edit.js';
 
 type Act = (params: ReleasePauseParams, done: string) => Promise<void>;
 
@@ -108,12 +108,8 @@ function RequestEditor({ item, busy, act, refuse }: EditorProps) {
   const releaseEdited = () => {
     const parsedHeaders = parseHeadersText(headers.text);
     if (!parsedHeaders.ok) return refuse(parsedHeaders.message);
-    const checked = draft.locked ? ({ ok: true, value: draft.original } as const) : checkBodyText(body.current?.text() ?? draft.text, draft.json, 'Request body');
-    if (!checked.ok) {
-      refuse(checked.message);
-      if (checked.offset !== undefined) body.current?.showError(checked.offset);
-      return;
-    }
+    const checked = editedBody(draft, body.current, 'Request body', refuse);
+    if (!checked.ok) return;
     if (!method.trim() || !url.trim()) return refuse('The method and the URL cannot be empty.');
     void act({ pauseId: item.pauseId, action: 'edit', request: { method: method.trim(), url: url.trim(), headers: parsedHeaders.value, body: checked.value } }, 'Released edited');
   };
@@ -157,18 +153,30 @@ function RequestEditor({ item, busy, act, refuse }: EditorProps) {
   );
 }
 
+/** An answer starts empty and is checked as JSON. */
+const ANSWER_DRAFT: BodyDraft = { text: '', json: true, locked: null, original: null };
+
+/**
+ * The body to release from an editor (a locked one goes on as it was). When it cannot go, the user is told why
+ * and the editor's cursor goes to the error.
+ */
+function editedBody(draft: BodyDraft, editor: JsonEditorHandle | null, what: string, refuse: (message: string) => void): Checked<OutgoingBody | null> {
+  const checked = draft.locked ? ({ ok: true, value: draft.original } as const) : checkBodyText(editor?.text() ?? draft.text, draft.json, what);
+  if (!checked.ok) {
+    refuse(checked.message);
+    if (checked.offset !== undefined) editor?.showError(checked.offset);
+  }
+  return checked;
+}
+
 function AnswerForm({ item, busy, act, refuse, onCancel }: EditorProps & { onCancel(): void }) {
   const [status, setStatus] = useState('200');
   const body = useRef<JsonEditorHandle>(null);
   const send = () => {
     const parsedStatus = parseStatus(status);
     if (!parsedStatus.ok) return refuse(parsedStatus.message);
-    const checked = checkBodyText(body.current?.text() ?? '', true, 'Answer body');
-    if (!checked.ok) {
-      refuse(checked.message);
-      if (checked.offset !== undefined) body.current?.showError(checked.offset);
-      return;
-    }
+    const checked = editedBody(ANSWER_DRAFT, body.current, 'Answer body', refuse);
+    if (!checked.ok) return;
     void act(
       { pauseId: item.pauseId, action: 'answer', response: { status: parsedStatus.value, headers: [['content-type', 'application/json']], body: checked.value } },
       `Answered with ${parsedStatus.value}`,
@@ -208,12 +216,8 @@ function ResponseEditor({ item, busy, act, refuse }: EditorProps) {
     if (!parsedStatus.ok) return refuse(parsedStatus.message);
     const parsedHeaders = parseHeadersText(headers.text);
     if (!parsedHeaders.ok) return refuse(parsedHeaders.message);
-    const checked = draft.locked ? ({ ok: true, value: draft.original } as const) : checkBodyText(body.current?.text() ?? draft.text, draft.json, 'Response body');
-    if (!checked.ok) {
-      refuse(checked.message);
-      if (checked.offset !== undefined) body.current?.showError(checked.offset);
-      return;
-    }
+    const checked = editedBody(draft, body.current, 'Response body', refuse);
+    if (!checked.ok) return;
     void act({ pauseId: item.pauseId, action: 'edit', response: { status: parsedStatus.value, headers: parsedHeaders.value, body: checked.value } }, 'Released edited');
   };
 
