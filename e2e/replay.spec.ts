@@ -252,14 +252,11 @@ test('Replay calls… replays all calls of a function with progress and results;
   await expect(page.getByRole('dialog', { name: 'Replay' }).getByRole('list', { name: 'Differences' })).toHaveText('~ temperature: 21 → 23');
   await page.getByRole('button', { name: 'Back to the results' }).click();
 
-  // The same calls against an upstream that is down: an error row each, quickly, and no hang.
+  // The same calls against an upstream that is down: an error row each, refused rather than waited out.
   await dialog.getByRole('button', { name: 'Replay other calls…' }).click();
   await dialog.getByRole('textbox', { name: 'Base URL' }).fill(deadUrl);
-  const started = Date.now();
   await dialog.getByRole('button', { name: 'Replay 4 calls' }).click();
   await expect(dialog.getByRole('status', { name: 'Replay progress text' })).toHaveText('Done: 4 of 4', { timeout: 15_000 });
-  // Refused at once: far less than the 10 s timeout of each of the three calls.
-  expect(Date.now() - started).toBeLessThan(15_000);
   for (const city of ['Paris', 'Oslo', 'Rome']) {
     await expect(results.getByRole('listitem', { name: `get_weather call_${city}: error` })).toContainText(/refused/);
   }
@@ -378,6 +375,8 @@ test('Edit and resend of a Vapi request with two calls edits the arguments of th
   await dialog.getByRole('button', { name: 'Send' }).click();
 
   const result = page.getByRole('dialog', { name: 'Edit and resend: result' });
+  // The request changes are listed while the request is still on its way; the answer means the backend has it.
+  await expect(result.getByRole('status', { name: 'Replay result' })).toHaveText(/differences? from the captured answer/);
   await expect(result.getByRole('list', { name: 'Request changes' }).getByRole('listitem')).toHaveText([
     '~ message.toolCalls[1].function.arguments: "{\\"zone\\":\\"CET\\"}" → "{\\"zone\\":\\"UTC\\"}"',
     '~ message.toolCallList[1].function.arguments.zone: "CET" → "UTC"',
