@@ -239,9 +239,8 @@ describe.skipIf(!haveFixtures)(whenFixtures('resendRequest'), () => {
       edited: false,
       timeoutMs: 300,
     });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(2_000);
+    // Not before its timeout: a lower bound, which a slow machine cannot break.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(silent.response).toBeNull();
     expect(silent.error).toBe('timed out: no complete answer within 300 ms');
     expect(eventsOf(core, 'http.error', silent.exchangeId)).toMatchObject([{ cause: 'timeout', statusSent: null }]);
@@ -278,10 +277,9 @@ describe.skipIf(!haveFixtures)(whenFixtures('resendRequest'), () => {
       timeoutMs: 60_000,
     });
     await waitForEvent(core, 'http.request', (e) => e.url === '/silent');
-    const started = Date.now();
     await core.close();
+    // Ended by the close, not by its 60 s timeout (which the test's own timeout would not wait for).
     const result = await pending;
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(result).toMatchObject({ response: null, error: 'Toolscope was closed while the request was being sent' });
     expect(eventsOf(core, 'http.aborted', result.exchangeId)).toMatchObject([{ by: 'proxy', phase: 'request' }]);
     await expect(handleBridgeCall(core, 'resendRequest', { request: { method: 'GET', url: backend.url, headers: [], body: null }, replayOf: null, routeId: null, edited: false })).rejects.toThrow(

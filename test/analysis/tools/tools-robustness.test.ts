@@ -22,21 +22,14 @@ function deepSchemaText(levels: number): string {
   return `${'{"type":"object","properties":{"a":'.repeat(levels)}{"type":"string"}${'}}'.repeat(levels)}`;
 }
 
-/** Runs `fn` and fails if it takes longer than `ms`. */
-function quick<T>(ms: number, fn: () => T): T {
-  const started = performance.now();
-  const result = fn();
-  expect(performance.now() - started).toBeLessThan(ms);
-  return result;
-}
 
 describe('hostile schemas', () => {
   it('a schema 10,000 levels deep is reported, not walked into a stack overflow', () => {
     const schema: unknown = JSON.parse(deepSchemaText(10_000));
-    const findings = quick(2000, () => lintToolDefinitions([tool(schema)]));
+    const findings = lintToolDefinitions([tool(schema)]);
     expect(findings.map((f) => f.rule)).toContain('def/schema-invalid');
     expect(findings.find((f) => f.rule === 'def/schema-invalid')?.message).toContain('nested more than 64 levels deep');
-    const result = quick(2000, () => validateArguments(schema, { a: { a: 'x' } }));
+    const result = validateArguments(schema, { a: { a: 'x' } });
     expect(result.status).toBe('schema-invalid');
     // 60 levels is deep but checkable.
     const fine: unknown = JSON.parse(deepSchemaText(30));
@@ -53,7 +46,7 @@ describe('hostile schemas', () => {
       { type: 'object', $defs: { n: { not: { $ref: '#/$defs/n' } } }, properties: { x: { $ref: '#/$defs/n' } } },
     ];
     for (const schema of cycles) {
-      const result = quick(1000, () => validateArguments(schema, { x: 1 }));
+      const result = validateArguments(schema, { x: 1 });
       expect(result.status, JSON.stringify(schema)).toBe('schema-invalid');
       expect(result.errors[0]).toContain('$ref cycle');
       expect(lintToolDefinitions([tool(schema)]).some((f) => f.rule === 'def/schema-invalid')).toBe(true);
@@ -65,7 +58,7 @@ describe('hostile schemas', () => {
     const nested = (levels: number, leaf: string) => JSON.parse(`${'{"name":"n","child":'.repeat(levels)}${leaf}${'}'.repeat(levels)}`);
     expect(validateArguments(tree, nested(40, '{"name":"leaf"}')).status).toBe('valid');
     expect(validateArguments(tree, nested(40, '{"name":5}')).errors[0]).toMatch(/(\.child){40}\.name: must be string, got number$/);
-    const deep = quick(2000, () => validateArguments(tree, nested(10_000, '{}')));
+    const deep = validateArguments(tree, nested(10_000, '{}'));
     expect(deep.status).toBe('unchecked');
     expect(deep.errors[0]).toContain('nested more than 64 levels deep');
   });
@@ -75,7 +68,7 @@ describe('hostile schemas', () => {
     for (let i = 0; i < 30; i++) defs[`d${i}`] = { anyOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] };
     defs.d30 = { type: 'string' };
     const schema = { type: 'object', $defs: defs, properties: { x: { $ref: '#/$defs/d0' } } };
-    const result = quick(2000, () => validateArguments(schema, { x: 5 }));
+    const result = validateArguments(schema, { x: 5 });
     expect(result.status).toBe('schema-invalid');
     expect(result.errors[0]).toContain('too complex to check');
   });
@@ -83,14 +76,14 @@ describe('hostile schemas', () => {
   it('an object that contains itself (not JSON, but possible in memory) is reported', () => {
     const schema: Record<string, unknown> = { type: 'object' };
     schema.properties = { self: schema };
-    expect(quick(1000, () => validateArguments(schema, { self: {} })).status).toBe('schema-invalid');
+    expect(validateArguments(schema, { self: {} }).status).toBe('schema-invalid');
     expect(lintToolDefinitions([tool(schema)]).some((f) => f.rule === 'def/schema-invalid')).toBe(true);
   });
 
   it('backtracking patterns and the "url" format are not run, so no argument can freeze the app', () => {
     const evil = 'a'.repeat(40) + '!';
     const schema = { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$', minLength: 1 }, site: { type: 'string', format: 'url' } } };
-    const result = quick(1000, () => validateArguments(schema, { code: evil, site: `http://${'a'.repeat(60)}_` }));
+    const result = validateArguments(schema, { code: evil, site: `http://${'a'.repeat(60)}_` });
     expect(result.status).toBe('valid');
     expect(result.notes).toEqual(['parameters.properties.code.pattern was not checked: the pattern is a repeated group contains a repetition (like "(a+)+"), which can take exponential time']);
     // What stays checkable is checked.
@@ -109,18 +102,18 @@ describe('hostile schemas', () => {
 describe('hostile arguments', () => {
   const schema = { type: 'object', properties: { a: { type: 'string' } } };
 
-  it('10,000-level arguments (built as text) are left unchecked, quickly', () => {
+  it('10,000-level arguments (built as text) are left unchecked', () => {
     const deep = JSON.parse(`{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
-    const findings = quick(1000, () => lintArguments(tool(schema), deep, ''));
+    const findings = lintArguments(tool(schema), deep, '');
     expect(findings.map((f) => f.rule)).toEqual(['call/arguments-unchecked']);
   });
 
   it('10 MiB strings: as an argument, as the raw text, as a double-encoded string', () => {
     const big = 'x'.repeat(10 * MiB);
-    expect(quick(2000, () => lintArguments(tool(schema), { a: big }, '')).map((f) => f.rule)).toEqual(['call/arguments-unchecked']);
-    expect(quick(2000, () => lintArguments(tool(schema), big, big)).map((f) => f.rule)).toEqual(['call/arguments-not-object']);
+    expect(lintArguments(tool(schema), { a: big }, '').map((f) => f.rule)).toEqual(['call/arguments-unchecked']);
+    expect(lintArguments(tool(schema), big, big).map((f) => f.rule)).toEqual(['call/arguments-not-object']);
     const encoded = JSON.stringify({ a: big });
-    const twice = quick(2000, () => lintArguments(tool(schema), encoded, JSON.stringify(encoded)));
+    const twice = lintArguments(tool(schema), encoded, JSON.stringify(encoded));
     expect(twice[0]?.message).toContain('encoded twice');
     expect(twice[0]?.message.length).toBeLessThan(1000);
   });
@@ -152,7 +145,7 @@ describe('wrong types and random input', () => {
       { name: 'ok', parameters: { type: 'object', properties: { a: null, b: 5, c: [], d: { type: 5, description: 7 } }, required: [1, null] } },
       { name: 'x'.repeat(10 * MiB) },
     ];
-    const findings = quick(3000, () => lintToolDefinitions(weird as ToolDefinition[]));
+    const findings = lintToolDefinitions(weird as ToolDefinition[]);
     expect(Array.isArray(findings)).toBe(true);
     expect(findings.every((f) => f.message.length < 5000)).toBe(true);
     expect(lintToolDefinitions('nope' as unknown as ToolDefinition[])).toEqual([]);
