@@ -38,16 +38,30 @@ if (existsSync(vitestJson)) {
   console.error('vitest wrote no report');
   failed += 1;
 }
+const flaky = [];
 if (existsSync(playwrightJson)) {
-  const stats = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats;
+  const report = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  const stats = report.stats;
   passed += stats.expected + stats.flaky;
   failed += stats.unexpected;
   skipped += stats.skipped;
+  collectFlaky(report.suites ?? [], flaky);
 } else {
   console.error('playwright wrote no report');
   failed += 1;
 }
 const runnersFailed = vitest.status !== 0 || playwright.status !== 0;
 if (runnersFailed && failed === 0) failed = 1;
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+for (const title of flaky) console.log(`flaky (failed, then passed on its retry): ${title}`);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped${flaky.length > 0 ? `, ${flaky.length} of the passed flaky` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
+
+/** Titles of the Playwright tests that failed and then passed on a retry, from its JSON report's suite tree. */
+function collectFlaky(suites, into) {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) if (test.status === 'flaky') into.push(`${spec.file}:${spec.line} › ${spec.title}`);
+    }
+    collectFlaky(suite.suites ?? [], into);
+  }
+}
