@@ -222,6 +222,8 @@ test('a UI connected all along lets go of what the core no longer keeps, and say
     await expect(ui(page).traffic.getByRole('option', { name: 'POST /hostile 200' })).toBeVisible();
     // The page took the core's fresh snapshot: the oldest exchanges are no longer held here.
     await expect.poll(() => ui(page).traffic.getByRole('option', { name: 'POST /big 200' }).count()).toBeLessThan(4);
+    // The notice moved the list down under the pointer, whose hover would look like a row cursor in the picture.
+    await page.mouse.move(0, 0);
     await screenshots(page, 'hostile-live-retention');
   } finally {
     await serve.stop();
