@@ -53,7 +53,7 @@ function rawExchange(port: number, head: string): Promise<string> {
 
 describe('the request that reaches the upstream', () => {
   it('keeps the target as the client wrote it (dot segments, empty parameters, double slashes), under the base path', async () => {
-    for (const target of ['/x?a=1&&b=', '/a/./b/../c?q=%2F', '//double//slash?z']) {
+    for (const target of ['/x?a=1&&b=', '/a/./b/../c?q=%2F', '//double//slash?z', '/x?', '/?']) {
       seen.length = 0;
       const answer = await rawExchange(proxy.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
@@ -62,6 +62,28 @@ describe('the request that reaches the upstream', () => {
     seen.length = 0;
     await rawExchange(based.port, 'GET /tools/weather?city=Paris HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(seen.map((s) => s.url)).toEqual(['/api/v2/tools/weather?city=Paris']);
+    seen.length = 0;
+    await rawExchange(based.port, 'GET /tools/weather? HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(seen.map((s) => s.url)).toEqual(['/api/v2/tools/weather?']);
+    // A request with Expect has its head written before the proxy sees it: it keeps the old rewriting.
+    seen.length = 0;
+    await rawExchange(proxy.port, 'POST /x? HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}');
+    expect(seen.map((s) => s.url)).toEqual(['/x']);
+  });
+
+  it('passes on an empty reason phrase, and records it', async () => {
+    // A bare HTTP/1.1 server, as some embedded tool backends are: "200 " with no phrase after it.
+    const bare = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 \r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'));
+    });
+    await new Promise<void>((resolve) => bare.listen(0, LOOPBACK, resolve));
+    cleanup.add(() => new Promise<void>((resolve) => bare.close(() => resolve())));
+    const bareProxy = await startProxy(cleanup, `http://${LOOPBACK}:${(bare.address() as net.AddressInfo).port}`);
+    const answer = await rawExchange(bareProxy.port, 'GET /phrase HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 \r\n/);
+    expect(answer.endsWith('{}')).toBe(true);
+    const recorded = bareProxy.core.log.all().find((e) => e.kind === 'http.response');
+    expect(recorded).toMatchObject({ status: 200, statusMessage: '' });
   });
 
   it("leaves the client's hop-by-hop headers on its own hop and keeps the upstream connection alive", async () => {

@@ -46,12 +46,16 @@ function dropFromRequest(req: http.ClientRequest): void {
 // `addRequest` is called synchronously from the ClientRequest constructor; it is not in @types/node's Agent.
 type AddRequest = (req: http.ClientRequest, options: unknown) => void;
 
-/** The route's keep-alive agent to an upstream, for http: or https:. */
-export function upstreamAgent(protocol: string): http.Agent {
+/**
+ * The route's keep-alive agent to an upstream, for http: or https:. `onRequest` sees each upstream request at the
+ * same moment, before its head is written.
+ */
+export function upstreamAgent(protocol: string, onRequest: (req: http.ClientRequest) => void = () => {}): http.Agent {
   const agent = protocol === 'https:' || protocol === 'wss:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const add = (agent as unknown as { addRequest: AddRequest }).addRequest.bind(agent);
   (agent as unknown as { addRequest: AddRequest }).addRequest = (req, options) => {
     dropFromRequest(req);
+    onRequest(req);
     add(req, options);
   };
   return agent;

@@ -26,6 +26,7 @@ import { headerValue } from '../../../shared/http-headers.js';
 import type { RouteContext } from '../route-context.js';
 import { SseCapture } from './sse-capture.js';
 import { dropHopByHop, upstreamAgent } from './hop-by-hop.js';
+import { keepEmptyReason, losesEmptyQuery, restoreEmptyQuery } from './wire-fidelity.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream-error.js';
 import type { MockExchange, MockResponse } from '../mocks/mock-exchange.js';
 import { ruleLabel, runWebhookMock, statusMessage } from '../mocks/webhook-mock-runner.js';
@@ -90,10 +91,18 @@ export class HttpForwarder {
   private readonly target: URL;
   /** `target` without a trailing slash, which each request's path is appended to for its recorded upstream URL. */
   private readonly targetBase: string;
+  /**
+   * Set while `proxy.web` makes the upstream request for a client target whose empty query http-proxy-3 drops
+   * (wire-fidelity.ts); it makes that request synchronously, so the flag cannot reach another request.
+   */
+  private emptyQueryPending = false;
 
   constructor(private readonly route: RouteContext) {
     // It also keeps the client's hop-by-hop headers off the upstream request (hop-by-hop.ts).
-    this.agent = upstreamAgent(route.upstream.protocol);
+    this.agent = upstreamAgent(route.upstream.protocol, (upstreamRequest) => {
+      if (this.emptyQueryPending) restoreEmptyQuery(upstreamRequest);
+      this.emptyQueryPending = false;
+    });
     this.target = new URL(httpTarget(route.upstream));
     this.targetBase = this.target.href.endsWith('/') ? this.target.href.slice(0, -1) : this.target.href;
     this.proxy = createProxyServer({
@@ -126,6 +135,7 @@ export class HttpForwarder {
       for (const [name, values] of repeatedHeaders(proxyRes.rawHeaders)) proxyRes.headers[name.toLowerCase()] = values;
       // The upstream's Connection and Keep-Alive are about its connection to the proxy (see hop-by-hop.ts).
       dropHopByHop(proxyRes.headers);
+      keepEmptyReason(proxyRes, res as ServerResponse);
       const state = this.exchanges.get(req as IncomingMessage);
       if (state) this.onResponse(state, proxyRes, res as ServerResponse);
     });
@@ -232,9 +242,14 @@ export class HttpForwarder {
       }
       if (state.responseBreakpoint) options.selfHandleResponse = true;
     }
-    this.proxy.web(req, res, options, (error, _req, errorRes) => {
-      this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
-    });
+    this.emptyQueryPending = options.toProxy === true && losesEmptyQuery(req.url ?? '', this.target);
+    try {
+      this.proxy.web(req, res, options, (error, _req, errorRes) => {
+        this.onProxyError(state, error as NodeJS.ErrnoException, req, errorRes as ServerResponse);
+      });
+    } finally {
+      this.emptyQueryPending = false;
+    }
   }
 
   /**
