@@ -96,13 +96,18 @@ export async function attachAnalysisFeed(core, distRoot, { inThread = false } = 
       (snapshot) => folder.apply(serialise(true, snapshot)),
       (batch, jsons) => folder.apply(live(batch, jsons)),
     );
-    return { stats: folder.stats, drain: async () => folder.flush(), stop: unsubscribe };
+    return { stats: folder.stats, threadCpuSec: async () => null, drain: async () => folder.flush(), stop: unsubscribe };
   }
   const worker = new Worker(new URL('./analysis-worker.mjs', import.meta.url), { workerData: { distRoot } });
   let latest = { batches: 0, events: 0, bridgeBytes: 0, calls: 0, findings: 0 };
   let sent = 0;
   const waiting = [];
+  const cpuWaiting = [];
   worker.on('message', (message) => {
+    if ('cpuSec' in message) {
+      cpuWaiting.shift()?.(message.cpuSec);
+      return;
+    }
     latest = message.stats;
     while (waiting.length > 0 && waiting[0].upTo <= message.done) waiting.shift().resolve();
   });
@@ -117,6 +122,12 @@ export async function attachAnalysisFeed(core, distRoot, { inThread = false } = 
   const unsubscribe = core.log.subscribe((snapshot) => post(serialise(true, snapshot)), (batch, jsons) => post(live(batch, jsons)));
   return {
     stats: () => latest,
+    /** CPU seconds the UI's thread has used so far (null where /proc is not there). */
+    threadCpuSec: () =>
+      new Promise((resolve) => {
+        cpuWaiting.push(resolve);
+        worker.postMessage({ cmd: 'cpu' });
+      }),
     drain: () => new Promise((resolve) => (latest.batches >= sent ? resolve() : waiting.push({ upTo: sent, resolve }))),
     stop: () => {
       unsubscribe();

@@ -111,6 +111,19 @@ export function procStats(pid) {
     return null;
   }
 }
+/**
+ * CPU seconds (user + system) of the calling thread, from /proc/thread-self (Linux); null elsewhere. A worker
+ * reads its own, so a process's CPU can be split between its threads.
+ */
+export function threadCpuSec() {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
 const CLK_TCK = (() => {
   const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
   return Number.parseInt(r.stdout ?? '', 10) || 100;

@@ -25,9 +25,10 @@ if (variant === 'toolscope') {
   const feed = analysisArg === 'no-analysis' ? null : await attachAnalysisFeed(core, distRoot);
   const route = await core.addRoute({ listenPort: 0, upstream: `http://127.0.0.1:${backendPort}` });
   port = route.listen.port;
-  extra = () => {
+  extra = async () => {
     core.flush();
-    return { logEvents: core.log.appended, retainedEvents: core.log.size, retainedMB: core.log.retainedBytes / 1048576, sessionFileBytes: fs.statSync(sessionFile).size, analysis: feed?.stats() ?? null };
+    const uiThreadCpuSec = feed ? await feed.threadCpuSec() : null;
+    return { logEvents: core.log.appended, retainedEvents: core.log.size, retainedMB: core.log.retainedBytes / 1048576, sessionFileBytes: fs.statSync(sessionFile).size, analysis: feed?.stats() ?? null, uiThreadCpuSec };
   };
   close = async () => {
     feed?.stop();
@@ -56,7 +57,7 @@ process.on('message', async (msg) => {
     const eluActiveMs = performance.eventLoopUtilization(elu0).active;
     const gc = msg.gc && typeof globalThis.gc === 'function';
     if (gc) globalThis.gc();
-    process.send({ type: 'stats', mem: process.memoryUsage(), gc, eluActiveMs, ...extra() });
+    process.send({ type: 'stats', mem: process.memoryUsage(), gc, eluActiveMs, ...(await extra()) });
   } else if (msg?.cmd === 'close') {
     await close();
     process.send({ type: 'closed' }, () => process.exit(0));
