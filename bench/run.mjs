@@ -346,7 +346,7 @@ const proxyChildren = new Set();
 /** Starts one proxy variant in a process of its own (lib/proxy-child.mjs); resolves when it listens. */
 function startProxyChild(variant, backendPort, tmp) {
   const child = fork(path.join(HERE, 'lib/proxy-child.mjs'), [variant, String(backendPort), DIST, tmp, ANALYSIS ? 'analysis' : 'no-analysis'], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_CHILD_ARGS ? process.env.BENCH_CHILD_ARGS.split(' ') : [])],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   proxyChildren.add(child);
