@@ -52,6 +52,22 @@ async function expectUiAnswers(ui: UiProbe): Promise<void> {
  * startProxy, catching the route's http.Server as the route listener makes it (before it listens), so a test
  * can read the bounds it sets and change one where a test cannot wait for the real value.
  */
+/** Opens a WebSocket to the route and resolves with the status its upgrade got: 101 if it opened, 0 if cut. */
+function upgradeStatus(cleanup: Cleanup, port: number, what: string): Promise<number> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/realtime`, { perMessageDeflate: false });
+  socket.on('error', () => {});
+  cleanup.add(() => socket.terminate());
+  return within(
+    new Promise<number>((resolve) => {
+      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.once('open', () => resolve(101));
+      socket.once('close', () => resolve(0));
+    }),
+    10_000,
+    what,
+  );
+}
+
 async function startProxyWithServer(cleanup: Cleanup, upstream: string, tweak: (server: http.Server) => void): Promise<{ proxy: Proxy; server: http.Server }> {
   let routeServer: http.Server | null = null;
   const createServer = http.createServer;
@@ -167,18 +183,7 @@ describe('hardening: faults', () => {
 
     // A WebSocket upgrade to the silent upstream: the handshake times out with the route timeout, and the client
     // gets a 502 instead of a socket that never opens.
-    const socket = new WebSocket(`ws://127.0.0.1:${proxy.port}/realtime`, { perMessageDeflate: false });
-    socket.on('error', () => {});
-    cleanup.add(() => socket.terminate());
-    const status = await within(
-      new Promise<number>((resolve) => {
-        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        socket.once('open', () => resolve(101));
-        socket.once('close', () => resolve(0));
-      }),
-      10_000,
-      'the upgrade to the silent upstream to be answered',
-    );
+    const status = await upgradeStatus(cleanup, proxy.port, 'the upgrade to the silent upstream to be answered');
     expect(status).toBe(502);
     const failed = await waitForEvent(proxy.core, 'ws.upgrade-failed');
     expect(failed.message).toMatch(/handshake|timed out/i);
@@ -331,17 +336,7 @@ describe('hardening: faults', () => {
     }
 
     // The same for a WebSocket upgrade on that route.
-    const socket = new WebSocket(`ws://127.0.0.1:${proxy.port}/realtime`, { perMessageDeflate: false });
-    socket.on('error', () => {});
-    cleanup.add(() => socket.terminate());
-    const status = await within(
-      new Promise<number>((resolve) => {
-        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        socket.once('open', () => resolve(101));
-      }),
-      10_000,
-      'the upgrade to an unresolvable upstream to be answered',
-    );
+    const status = await upgradeStatus(cleanup, proxy.port, 'the upgrade to an unresolvable upstream to be answered');
     expect(status).toBe(502);
     const failed = await waitForEvent(proxy.core, 'ws.upgrade-failed');
     expect(failed.message).toMatch(/could not be resolved/);
