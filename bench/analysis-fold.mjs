@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateUiSession } from './lib/ui-session-generator.mjs';
+import { generateUiSession, makeRandom } from './lib/ui-session-generator.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,18 +61,10 @@ async function sessionEvents() {
 
 /** Live batch sizes 1–20 from a fixed xorshift seed: every tree and run gets the same cut. */
 function liveBatches(events) {
-  let state = 0x2545f491;
-  const next = () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
+  const random = makeRandom(0x2545f491);
   const batches = [];
   for (let i = 0; i < events.length; ) {
-    const size = 1 + Math.floor(next() * 20);
+    const size = random.int(1, 20);
     batches.push(events.slice(i, i + size));
     i += size;
   }

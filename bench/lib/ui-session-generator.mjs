@@ -47,7 +47,7 @@ export const MIN_EVENTS = 500;
 // ---------------------------------------------------------------------------------------------------------
 // a small seeded random source (xorshift32): deterministic, fast, good enough to vary test data
 
-function makeRandom(seed) {
+export function makeRandom(seed) {
   let state = seed >>> 0 || 0x9e3779b9;
   const next = () => {
     state ^= state << 13;
