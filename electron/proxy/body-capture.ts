@@ -32,7 +32,6 @@ export class BodyCapture {
     const raw = Buffer.concat(this.chunks, this.captured);
     const truncated = this.total > this.captured;
     const contentEncoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
-    const contentType = headerValue(headers, 'content-type') ?? '';
     const body: CapturedBody = { encoding: 'utf8', data: '', size: this.total, truncated, cap: this.cap };
     let bytes: Buffer = raw;
     if (contentEncoding && contentEncoding !== 'identity') {
@@ -48,7 +47,7 @@ export class BodyCapture {
         body.decodeError = truncated ? 'body was cut at the capture cap, so it cannot be decoded' : (decoded as string);
       }
     }
-    const text = asText(bytes, contentType, body.truncated);
+    const text = asText(bytes, body.truncated);
     if (text !== null) body.data = text;
     else {
       body.encoding = 'base64';
@@ -71,8 +70,8 @@ function tryDecode(raw: Buffer, encoding: string): Buffer | string {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** UTF-8 text when the bytes are text, else null (the caller keeps base64). */
-export function asText(bytes: Buffer, _contentType: string, truncated: boolean): string | null {
+/** UTF-8 text when the bytes are valid UTF-8 (whatever the content-type says), else null: the caller keeps base64. */
+export function asText(bytes: Buffer, truncated: boolean): string | null {
   if (bytes.length === 0) return '';
   try {
     return strictUtf8.decode(bytes);

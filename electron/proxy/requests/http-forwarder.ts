@@ -287,7 +287,7 @@ export class HttpForwarder {
     if (state.settled) return;
     let facts: WebhookFacts | null = null;
     try {
-      const text = body === null ? null : asText(body, 'application/json', false);
+      const text = body === null ? null : asText(body, false);
       this.dialects ??= webhookDialects();
       facts = readWebhookFacts(
         { routeId: this.route.routeId, method: req.method ?? 'GET', url: req.url ?? '/', headers: state.requestHeaders },
@@ -402,7 +402,7 @@ export class HttpForwarder {
             state.method = method;
             let facts = state.facts!;
             try {
-              const text = asText(bytes, 'application/json', false);
+              const text = asText(bytes, false);
               facts = readWebhookFacts({ routeId: this.route.routeId, method, url: path, headers }, text, (this.dialects ??= webhookDialects()));
             } catch {
               // The readers do not throw; the mock rules then see the request as it was held.

@@ -11,7 +11,7 @@ export type CapturedFrame = Pick<EventOf<'ws.frame'>, 'opcode' | 'encoding' | 'd
 export function captureFrame(buffer: Buffer, isBinary: boolean, cap: number): CapturedFrame {
   const kept = buffer.length > cap ? buffer.subarray(0, cap) : buffer;
   const truncated = kept.length < buffer.length;
-  const text = isBinary ? null : asText(kept, 'text/plain', truncated);
+  const text = isBinary ? null : asText(kept, truncated);
   return {
     opcode: isBinary ? 'binary' : 'text',
     encoding: text === null ? 'base64' : 'utf8',
