@@ -219,7 +219,6 @@ export class FrameGate {
   private capture(frame: Frame): NonNullable<EventOf<'pause.start'>['frame']> {
     return captureFrame(frame.buffer, frame.isBinary, this.route.frameCap);
   }
-
 }
 
 function laneKey(connectionId: string, direction: WsDirection): string {

@@ -9,7 +9,6 @@ import { headerValue } from '../../../shared/http-headers.js';
 import { parseJsonText } from '../../../shared/json/json-syntax.js';
 import { FRAMING_HEADERS, outgoingBytes } from '../outgoing-bytes.js';
 
-
 export function isJsonContentType(headers: HeaderList): boolean {
   return /^\s*[^;\s]*[/+]json\b/i.test(headerValue(headers, 'content-type') ?? '');
 }

@@ -12,7 +12,6 @@ import { renderTemplate } from '../../../shared/mocks/mock-template.js';
 import type { MockExchange, MockResponse } from './mock-exchange.js';
 import { FRAMING_HEADERS } from '../outgoing-bytes.js';
 
-
 export function runWebhookMock(rule: MockRule, handler: WebhookHandler, facts: WebhookFacts, exchange: MockExchange): void {
   const callId = facts.calls[0]?.callId ?? null;
   try {
