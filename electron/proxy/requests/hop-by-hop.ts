@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+export const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade'];
 const KEPT_WHEN_NAMED = new Set(['host', 'content-length', 'transfer-encoding']);
 
 /** The extra header names a Connection value lists ("close" and "keep-alive" are options, not names). */

@@ -25,13 +25,14 @@ import { asText, BodyCapture, headerPairs } from '../body-capture.js';
 import { headerValue } from '../../../shared/http-headers.js';
 import type { RouteContext } from '../route-context.js';
 import { SseCapture } from './sse-capture.js';
-import { dropHopByHop, upstreamAgent } from './hop-by-hop.js';
+import { dropHopByHop, HOP_BY_HOP, upstreamAgent } from './hop-by-hop.js';
 import { keepEmptyReason, losesEmptyQuery, restoreEmptyQuery } from './wire-fidelity.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream-error.js';
 import type { MockExchange, MockResponse } from '../mocks/mock-exchange.js';
 import { ruleLabel, runWebhookMock, statusMessage } from '../mocks/webhook-mock-runner.js';
 import type { HeldHandle, PreparedRelease } from '../breakpoints/pause-board.js';
 import { bodyBytes, checkHeaders, checkJson, editedPath, framedHeaders, headerObject, isJsonContentType } from '../breakpoints/release-edits.js';
+import { FRAMING_HEADERS } from '../outgoing-bytes.js';
 
 interface ExchangeState {
   id: string;
@@ -895,7 +896,7 @@ export class HttpForwarder {
 }
 
 /** Headers that belong to one connection, or to the message framing, which Node and http-proxy set themselves. */
-const FRAMING_OR_HOP = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'expect']);
+const FRAMING_OR_HOP: ReadonlySet<string> = new Set(['host', 'expect', ...FRAMING_HEADERS, ...HOP_BY_HOP]);
 
 /**
  * End-to-end headers that occur more than once, with their values in order. Node's parsed `headers` join such
