@@ -101,12 +101,10 @@ function canConnect(port) {
 /** CPU seconds (user + system) and RSS/peak RSS of a process, from /proc (Linux); null elsewhere. */
 export function procStats(pid) {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of the full line)
+    const cpuSec = statCpuSec(`/proc/${pid}/stat`);
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { cpuSec: ticks / CLK_TCK, rssBytes: kb('VmRSS') * 1024, peakRssBytes: kb('VmHWM') * 1024 };
+    return { cpuSec, rssBytes: kb('VmRSS') * 1024, peakRssBytes: kb('VmHWM') * 1024 };
   } catch {
     return null;
   }
@@ -117,12 +115,16 @@ export function procStats(pid) {
  */
 export function threadCpuSec() {
   try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return statCpuSec('/proc/thread-self/stat');
   } catch {
     return null;
   }
+}
+/** utime + stime of a /proc `stat` file (fields 14 and 15 of the line; the name before them may hold spaces). */
+function statCpuSec(file) {
+  const stat = fs.readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 const CLK_TCK = (() => {
   const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
