@@ -24,6 +24,8 @@ import { WINDOW_CSP, windowWebPreferences } from './desktop/window-security.js';
 
 const APP_NAME = 'Toolscope';
 
+const CSP = WINDOW_CSP;
+
 const SESSION_FILTERS: FileFilter[] = [
   { name: 'Toolscope sessions', extensions: ['ndjson'] },
   { name: 'HAR files', extensions: ['har'] },
@@ -254,7 +256,7 @@ async function main(): Promise<void> {
 
   await app.whenReady();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [WINDOW_CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   // The UI saves exports (HAR) as downloads; without a save path Electron asks where, with these options.
