@@ -18,8 +18,7 @@ import { SessionWriter } from '../session/session-writer.js';
 import { stampedSessionFile, uniquePath } from '../session/session-file-name.js';
 import { parseUpstreamUrl } from '../../shared/route-flag.js';
 import { analysisOptionsFrom, type ToolscopeConfig } from '../../shared/config/toolscope-config.js';
-import { Analyzer, type AnalysisState } from '../../shared/analysis/analyzer.js';
-import { emptyTrafficState, foldEvents, type TrafficState } from '../../shared/store/traffic-state.js';
+import { CallCount, mayStartCall } from './call-count.js';
 import { SessionCatalog, type LiveSessionInfo } from '../session/session-catalog.js';
 import type { ConfigFileState } from './config-watcher.js';
 
@@ -38,12 +37,6 @@ interface DroppedChunk {
   /** The seq range the chunk covered. */
   first: number;
   last: number;
-}
-
-function mayStartCall(event: LogEvent): boolean {
-  if (event.kind === 'sse.event') return false;
-  if (event.kind !== 'ws.frame') return true;
-  return event.encoding === 'utf8' && (event.data.includes('function') || event.data.includes('tool'));
 }
 
 export interface CoreOptions {
@@ -93,7 +86,7 @@ export class ToolscopeCore {
   /** Dropped chunks waiting to be counted, off the append path (see countSomeDrops). */
   private droppedChunks: DroppedChunk[] = [];
   /** The chunk being counted: how far, and the fold so far. */
-  private counting: { chunk: DroppedChunk; done: number; analyzer: Analyzer; traffic: TrafficState; analysis: AnalysisState } | null = null;
+  private counting: { chunk: DroppedChunk; done: number; count: CallCount } | null = null;
   private countScheduled = false;
   /** Session files this core wrote before the current one (New session), wherever they are. */
   private readonly earlierFiles: string[] = [];
@@ -201,25 +194,17 @@ export class ToolscopeCore {
    * loop. The log only appends to the array it handed out (dropping replaces the array), so those stay as they are.
    */
   private async countCalls(events: readonly LogEvent[], end: number, fromSeq: number): Promise<number> {
-    const analyzer = new Analyzer(this.analysisOptions());
-    let traffic = emptyTrafficState();
-    let analysis = analyzer.initialState();
+    const count = new CallCount(this.analysisOptions());
     for (let i = 0; i < end; i += LIVE_COUNT_SLICE) {
       if (i > 0) await nextTurn();
-      const slice = events.slice(i, Math.min(end, i + LIVE_COUNT_SLICE)).filter(mayStartCall);
-      traffic = foldEvents(traffic, slice);
-      analysis = analyzer.fold(analysis, slice, traffic);
+      count.add(events.slice(i, Math.min(end, i + LIVE_COUNT_SLICE)).filter(mayStartCall));
     }
-    let calls = 0;
-    for (const call of analysis.calls.values()) if (call.startSeq >= fromSeq) calls++;
-    return calls;
+    return count.startedIn(fromSeq);
   }
 
   /**
-   * Keeps, of a dropped chunk, only what can start or shape a call: every HTTP and connection event, and the
-   * text frames that mention a function or a tool (every dialect's call does). Audio frames and SSE events,
-   * nearly all of a Realtime session, cannot start one; skipping them makes counting cheap enough to keep up
-   * with the proxy and frees their memory at once.
+   * Keeps, of a dropped chunk, only what can start or shape a call (see mayStartCall): cheap enough to keep up
+   * with the proxy, and the audio frames' memory is free at once.
    */
   private countDroppedCalls(chunk: readonly LogEvent[]): void {
     const events = chunk.filter(mayStartCall);
@@ -257,8 +242,7 @@ export class ToolscopeCore {
       if (!this.counting) {
         const chunk = this.droppedChunks.shift();
         if (!chunk) return;
-        const analyzer = new Analyzer(this.analysisOptions());
-        this.counting = { chunk, done: 0, analyzer, traffic: emptyTrafficState(), analysis: analyzer.initialState() };
+        this.counting = { chunk, done: 0, count: new CallCount(this.analysisOptions()) };
       }
       const work = this.counting;
       const events = work.chunk.events;
@@ -266,15 +250,13 @@ export class ToolscopeCore {
       budget -= slice.length;
       work.done += slice.length;
       try {
-        work.traffic = foldEvents(work.traffic, slice);
-        work.analysis = work.analyzer.fold(work.analysis, slice, work.traffic);
+        work.count.add(slice);
       } catch {
         // A count is not worth a crash; the Sessions list shows one that may be short.
         work.done = events.length;
       }
       if (work.done >= events.length) {
-        const { first, last } = work.chunk;
-        for (const call of work.analysis.calls.values()) if (call.startSeq >= first && call.startSeq <= last) this.droppedCalls++;
+        this.droppedCalls += work.count.startedIn(work.chunk.first, work.chunk.last);
         this.counting = null;
       }
     }
